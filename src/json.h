@@ -1,0 +1,44 @@
+/*
+ * Strict JSON input: what cJSON accepts leniently (duplicate keys, case-
+ * insensitive lookups, \u0000, huge numbers, deep nesting) is refused at
+ * the edge, and typed getters check bounds so handlers get clean values.
+ */
+#ifndef JSON_H
+#define JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "helpdesk.h"
+
+struct cJSON;
+
+#define JSON_MAX_DEPTH	8
+#define JSON_MAX_KEYS	64
+
+/*
+ * Parse buf as one JSON object. Refused: invalid UTF-8, \u0000 in a
+ * string, trailing bytes, nesting deeper than JSON_MAX_DEPTH, duplicate
+ * keys, a top level that is not an object. Returns NULL with a static
+ * reason on failure; the object belongs to the caller.
+ */
+struct cJSON	*json_parse_object(const char *, size_t, const char **);
+
+/* Refuse any key not in the NULL-terminated list; *bad gets the first. */
+int		 json_check_keys(const struct cJSON *, const char *const *,
+		     const char **);
+
+/*
+ * Typed getters. Each returns 1 when the key is present and valid, 0 when
+ * absent (allowed only if !required, else an error), -1 on error with a
+ * message in err (a user-facing sentence naming the field).
+ */
+int	json_get_string(const struct cJSON *, const char *, bool, long, long,
+	    const char **, char *, size_t);
+int	json_get_int(const struct cJSON *, const char *, bool, int64_t, int64_t,
+	    int64_t *, char *, size_t);
+int	json_get_bool(const struct cJSON *, const char *, bool, bool *, char *,
+	    size_t);
+
+#endif

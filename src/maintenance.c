@@ -1,0 +1,16 @@
+/*
+ * Periodic purges. Each statement deletes a bounded batch so that a long
+ * backlog never holds a worker for long; the next tick continues.
+ */
+#include "helpdesk.h"
+
+#include "conf.h"
+#include "db.h"
+#include "maintenance.h"
+
+void
+maintenance_run(struct db *db)
+{
+	(void)db_exec(db, STMT_SESSION_PURGE, NULL, "i",
+	    (int64_t)cfg.session_idle_timeout);
+}

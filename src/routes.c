@@ -1,0 +1,20 @@
+/*
+ * The route table: every URL the daemon answers, with its methods and the
+ * gates the router applies before the handler runs. Read this file to find
+ * where a request goes. Order matters only for the catch-all at the end.
+ */
+#include "helpdesk.h"
+
+#include "api.h"
+#include "router.h"
+
+const struct route routes[] = {
+	{ M_GET, "/healthz", 0, api_health_live, "healthz" },
+	{ M_GET, "/readyz", 0, api_health_ready, "readyz" },
+	{ M_GET, "/metrics", ROUTE_LOCAL, api_health_metrics, "metrics" },
+
+	/* Everything else that is not under /api/ is a file of the portal. */
+	{ M_GET, "/*", ROUTE_STATIC, static_serve, "static" },
+};
+
+const int routes_count = (int)HD_NELEM(routes);

@@ -1,0 +1,145 @@
+/* Unit tests: json.c, the strict request-body parser and typed getters. */
+#include "helpdesk.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "json.h"
+
+static cJSON *
+parse(const char *s)
+{
+	const char	*why;
+
+	return (json_parse_object(s, strlen(s), &why));
+}
+
+static void
+test_accepts_objects(void **state HD_UNUSED)
+{
+	cJSON	*o = parse(" {\"title\":\"caf\xc3\xa9\",\"n\":3} \n");
+
+	assert_non_null(o);
+	cJSON_Delete(o);
+}
+
+static void
+test_refuses(void **state HD_UNUSED)
+{
+	static const char *const bad[] = {
+		"",
+		"{\"a\":1",				/* truncated */
+		"[1,2]",				/* not an object */
+		"\"x\"",
+		"{\"a\":1}garbage",			/* trailing */
+		"{\"a\":1}{}",
+		"{\"title\":\"a\",\"title\":\"b\"}",	/* duplicate */
+		"{\"o\":{\"k\":1,\"k\":2}}",		/* nested duplicate */
+		"{\"a\":\"x\\u0000y\"}",		/* NUL */
+		"{\"a\":\"\xff\"}",			/* bad UTF-8 */
+		"{\"a\":[[[[[[[[[1]]]]]]]]]}",		/* too deep */
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cJSON *o = parse(bad[i]);
+
+		if (o != NULL)
+			fail_msg("accepted: %s", bad[i]);
+	}
+}
+
+static void
+test_escaped_backslash_is_not_nul(void **state HD_UNUSED)
+{
+	/* "\\u0000" is a backslash followed by text, not a NUL. */
+	cJSON	*o = parse("{\"a\":\"\\\\u0000\"}");
+
+	assert_non_null(o);
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(o, "a")->valuestring,
+	    "\\u0000");
+	cJSON_Delete(o);
+}
+
+static void
+test_many_keys_refused(void **state HD_UNUSED)
+{
+	char	buf[4096];
+	size_t	n = 0;
+	int	i;
+
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "{");
+	for (i = 0; i < 100; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s\"k%d\":1",
+		    i ? "," : "", i);
+	snprintf(buf + n, sizeof(buf) - n, "}");
+	assert_null(parse(buf));
+}
+
+static void
+test_getters(void **state HD_UNUSED)
+{
+	cJSON		*o = parse("{\"title\":\"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\","
+	    "\"p\":3,\"f\":2.5,\"big\":1e400,\"b\":true,\"s\":5,\"Title\":\"x\"}");
+	const char	*s;
+	int64_t		 n;
+	bool		 b;
+	char		 err[128];
+
+	assert_non_null(o);
+	/* Two emoji are two characters, whatever their bytes. */
+	assert_int_equal(json_get_string(o, "title", true, 1, 2, &s, err,
+	    sizeof(err)), 1);
+	assert_int_equal(json_get_string(o, "title", true, 1, 1, &s, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "title must have at most 1 characters");
+	assert_int_equal(json_get_string(o, "missing", false, 1, 2, &s, err,
+	    sizeof(err)), 0);
+	assert_int_equal(json_get_string(o, "missing", true, 1, 2, &s, err,
+	    sizeof(err)), -1);
+	assert_int_equal(json_get_string(o, "s", true, 1, 2, &s, err,
+	    sizeof(err)), -1);
+	assert_int_equal(json_get_int(o, "p", true, 1, 5, &n, err, sizeof(err)), 1);
+	assert_int_equal(n, 3);
+	assert_int_equal(json_get_int(o, "p", true, 4, 5, &n, err, sizeof(err)), -1);
+	assert_int_equal(json_get_int(o, "f", true, 1, 5, &n, err, sizeof(err)), -1);
+	assert_int_equal(json_get_int(o, "big", true, 1, 5, &n, err, sizeof(err)), -1);
+	assert_int_equal(json_get_bool(o, "b", true, &b, err, sizeof(err)), 1);
+	assert_true(b);
+	assert_int_equal(json_get_bool(o, "p", true, &b, err, sizeof(err)), -1);
+	cJSON_Delete(o);
+}
+
+static void
+test_check_keys(void **state HD_UNUSED)
+{
+	static const char *const allowed[] = { "title", "body", NULL };
+	cJSON		*o = parse("{\"title\":\"a\",\"Title\":\"b\"}");
+	const char	*bad = NULL;
+
+	assert_int_equal(json_check_keys(o, allowed, &bad), -1);
+	assert_string_equal(bad, "Title");
+	cJSON_Delete(o);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_accepts_objects),
+		cmocka_unit_test(test_refuses),
+		cmocka_unit_test(test_escaped_backslash_is_not_nul),
+		cmocka_unit_test(test_many_keys_refused),
+		cmocka_unit_test(test_getters),
+		cmocka_unit_test(test_check_keys),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

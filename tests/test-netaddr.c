@@ -1,0 +1,43 @@
+/* Unit tests: address lists for metrics_allow and trusted_proxies. */
+#include "helpdesk.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "netaddr.h"
+
+static void
+test_lists(void **state HD_UNUSED)
+{
+	char	bad[64];
+
+	assert_true(netaddr_in_list("127.0.0.1", "127.0.0.1 ::1"));
+	assert_true(netaddr_in_list("::1", "127.0.0.1 ::1"));
+	assert_false(netaddr_in_list("10.0.0.1", "127.0.0.1 ::1"));
+	assert_true(netaddr_in_list("10.1.2.3", "10.0.0.0/8"));
+	assert_false(netaddr_in_list("11.1.2.3", "10.0.0.0/8"));
+	assert_true(netaddr_in_list("192.168.1.130", "192.168.1.128/25,::1"));
+	assert_false(netaddr_in_list("192.168.1.127", "192.168.1.128/25"));
+	assert_true(netaddr_in_list("::ffff:127.0.0.1", "127.0.0.1"));
+	assert_false(netaddr_in_list("not-an-ip", "0.0.0.0/0"));
+	assert_false(netaddr_in_list("127.0.0.1", ""));
+	assert_true(netaddr_list_valid("10.0.0.0/8 ::1", bad, sizeof(bad)));
+	assert_false(netaddr_list_valid("10.0.0.0/33", bad, sizeof(bad)));
+	assert_string_equal(bad, "10.0.0.0/33");
+	assert_false(netaddr_list_valid("localhost", bad, sizeof(bad)));
+	assert_true(netaddr_valid("2001:db8::1"));
+	assert_false(netaddr_valid("10.0.0.0/8"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lists),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

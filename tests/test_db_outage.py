@@ -1,0 +1,46 @@
+"""MariaDB gone and back: 503 while it is down, service again without a
+restart of the daemon once it returns (statements prepared again)."""
+
+import time
+
+
+def wait_status(d, path, status, timeout=30):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        last = d.get(path)
+        if last.status_code == status:
+            return last
+        time.sleep(0.2)
+    raise AssertionError("%s stayed %s: %s" % (path, last.status_code, last.text))
+
+
+def test_readyz_follows_mariadb(make_daemon, stack):
+    d = make_daemon()
+    assert d.get("/readyz").status_code == 200
+    # Prepared statements exist on every worker connection before the outage.
+    for _ in range(8):
+        d.get("/metrics")
+    stack.db.stop()
+    try:
+        r = wait_status(d, "/readyz", 503)
+        assert r.json()["error"]["code"] == "unavailable"
+        assert r.json()["database"] == "unavailable"
+        assert r.headers.get("Retry-After")
+        # The process still serves what needs no database.
+        assert d.get("/healthz").status_code == 200
+    finally:
+        stack.db.start()
+        stack.save()
+    wait_status(d, "/readyz", 200)
+    # Every worker recovers, re-preparing its statements: within a second
+    # (a worker waits half a second after a failed connect) every answer
+    # comes from the database again.
+    deadline = time.time() + 10
+    good = 0
+    while time.time() < deadline and good < 16:
+        r = d.get("/metrics")
+        good = good + 1 if "gidhd_sessions_open" in r.text else 0
+        time.sleep(0.05)
+    assert good == 16
+    assert d.stop() == 0
