@@ -236,3 +236,25 @@ def sql(st, statements):
     """Run SQL as root in the helpdesk database; rows as lists of strings."""
     out = st.db.sql(statements, database=stackmod.DB_NAME)
     return [line.split("\t") for line in out.splitlines() if line != ""]
+
+
+# ---------------------------------------------------------------- clients
+
+def login(daemon, user, password=DEMO_PASSWORD, expect=200):
+    """Log in through POST /api/v1/session; returns a requests.Session that
+    carries the cookie and sends X-CSRF-Token on every request."""
+    s = requests.Session()
+    r = s.post(daemon.url + "/api/v1/session", json={"login": user, "password": password},
+               timeout=15)
+    assert r.status_code == expect, (user, r.status_code, r.text)
+    if expect == 200:
+        s.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+        s.user = r.json()["user"]
+    s.base = daemon.url
+    return s
+
+
+def api(s, method, path, **kw):
+    """A call on a logged-in session: api(s, "GET", "/api/v1/me")."""
+    kw.setdefault("timeout", 15)
+    return s.request(method, s.base + path, **kw)
