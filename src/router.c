@@ -202,16 +202,20 @@ router_authenticate(struct hd_req *r)
 {
 	const char	*auth = request_header(r, "Authorization");
 	char		 cookie[128];
+	enum hd_result	 res;
 
 	if (auth != NULL) {
 		if (strncasecmp(auth, "Bearer ", 7) != 0)
 			return (HD_UNAUTHORIZED);
-		return (session_lookup_token(r->w->db, auth + 7, &r->user,
-		    &r->session));
+		res = session_lookup_token(r->w->db, auth + 7, &r->user,
+		    &r->session);
+	} else {
+		if (request_cookie(r, SESSION_COOKIE, cookie, sizeof(cookie)) != 0)
+			return (HD_UNAUTHORIZED);
+		res = session_lookup(r->w->db, cookie, &r->user, &r->session);
+		explicit_bzero(cookie, sizeof(cookie));
 	}
-	if (request_cookie(r, SESSION_COOKIE, cookie, sizeof(cookie)) != 0)
-		return (HD_UNAUTHORIZED);
-	return (session_lookup(r->w->db, cookie, &r->user, &r->session));
+	return (res);
 }
 
 /* The gates of a route, in order. Returns 0 to go on, -1 after replying. */
