@@ -51,7 +51,7 @@ static const char *const db_stmt_text[DB_STMT_MAX] = {
 	[STMT_TOKEN_LOOKUP] =
 	    "SELECT t.id, NULL,"
 	    " TIMESTAMPDIFF(SECOND, COALESCE(t.checked, t.created), UTC_TIMESTAMP()),"
-	    " TIMESTAMPDIFF(SECOND, COALESCE(t.last_used, t.created), UTC_TIMESTAMP()), "
+	    " IFNULL(TIMESTAMPDIFF(SECOND, t.last_used, UTC_TIMESTAMP()), 86400), "
 	    USER_COLUMNS
 	    " FROM api_tokens t JOIN users u ON u.id = t.user_id"
 	    " LEFT JOIN organisations o ON o.id = u.organisation_id"
