@@ -26,6 +26,7 @@
 #include "reply.h"
 #include "request.h"
 #include "router.h"
+#include "session-recheck.h"
 #include "session.h"
 #include "user.h"
 #include "util.h"
@@ -196,7 +197,10 @@ router_origin_ok(struct hd_req *r)
 	return (strcasecmp(rest, host) == 0);
 }
 
-/* Authenticate from a Bearer token or the session cookie. */
+/*
+ * Authenticate from a Bearer token or the session cookie: one indexed
+ * query, plus a directory re-check once every recheck_interval.
+ */
 static enum hd_result
 router_authenticate(struct hd_req *r)
 {
@@ -215,6 +219,9 @@ router_authenticate(struct hd_req *r)
 		res = session_lookup(r->w->db, cookie, &r->user, &r->session);
 		explicit_bzero(cookie, sizeof(cookie));
 	}
+	if (res == HD_OK &&
+	    r->session.checked_age >= cfg.session_recheck_interval)
+		res = session_recheck(r);
 	return (res);
 }
 
