@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <ldap.h>
 
 #include "directory.h"
 
@@ -118,6 +119,40 @@ test_dn_canonical(void **state HD_UNUSED)
 	assert_null(directory_dn_canonical(NULL));
 }
 
+/*
+ * An empty password would be an unauthenticated bind, which many servers
+ * take for an anonymous success: refused before the handle is even used
+ * (a NULL handle would crash if it were).
+ */
+static void
+test_bind_refuses_empty(void **state HD_UNUSED)
+{
+	assert_int_equal(directory_bind(NULL, "uid=a,dc=ma", "", 0),
+	    LDAP_INVALID_CREDENTIALS);
+	assert_int_equal(directory_bind(NULL, "uid=a,dc=ma", "secret", 0),
+	    LDAP_INVALID_CREDENTIALS);
+	assert_int_equal(directory_bind(NULL, "uid=a,dc=ma", NULL, 6),
+	    LDAP_INVALID_CREDENTIALS);
+	assert_int_equal(directory_bind(NULL, "", "secret", 6),
+	    LDAP_INVALID_CREDENTIALS);
+	assert_int_equal(directory_bind(NULL, NULL, "secret", 6),
+	    LDAP_INVALID_CREDENTIALS);
+}
+
+static void
+test_outage_codes(void **state HD_UNUSED)
+{
+	assert_true(directory_rc_is_outage(LDAP_SERVER_DOWN));
+	assert_true(directory_rc_is_outage(LDAP_TIMEOUT));
+	assert_true(directory_rc_is_outage(LDAP_CONNECT_ERROR));
+	assert_true(directory_rc_is_outage(LDAP_BUSY));
+	assert_true(directory_rc_is_outage(LDAP_UNAVAILABLE));
+	assert_false(directory_rc_is_outage(LDAP_SUCCESS));
+	assert_false(directory_rc_is_outage(LDAP_INVALID_CREDENTIALS));
+	assert_false(directory_rc_is_outage(LDAP_NO_SUCH_OBJECT));
+	assert_false(directory_rc_is_outage(LDAP_UNWILLING_TO_PERFORM));
+}
+
 int
 main(void)
 {
@@ -127,6 +162,8 @@ main(void)
 		cmocka_unit_test(test_escape_utf8),
 		cmocka_unit_test(test_filter_build),
 		cmocka_unit_test(test_dn_canonical),
+		cmocka_unit_test(test_bind_refuses_empty),
+		cmocka_unit_test(test_outage_codes),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

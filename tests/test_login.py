@@ -498,6 +498,27 @@ def test_directory_down_503_while_sessions_go_on(make_slapd, make_daemon):
     assert post_login(dd, "y.elidrissi").status_code == 200
 
 
+def test_hung_directory_times_out(make_slapd, make_daemon):
+    """A slapd that accepts connections and never answers (SIGSTOP): the
+    login gives up after [ldap] timeout, and the worker is free again."""
+    s = make_slapd("hung")
+    dd = make_daemon(ldap_conf(s.uri, network_timeout="1", timeout="2"))
+    assert post_login(dd, "a.benali").status_code == 200
+    s.suspend()
+    try:
+        t = time.monotonic()
+        r = post_login(dd, "y.elidrissi")
+        elapsed = time.monotonic() - t
+        assert r.status_code == 503
+        assert r.json()["error"]["code"] == "directory_unavailable"
+        assert 1.5 < elapsed < 6, elapsed
+        for _ in range(4):
+            assert dd.get("/healthz", timeout=2).status_code == 200
+    finally:
+        s.resume()
+    assert post_login(dd, "y.elidrissi").status_code == 200
+
+
 def test_first_uri_dead_second_alive(stack, make_daemon):
     dead = stackmod.free_port()
     dd = make_daemon(ldap_conf("ldap://127.0.0.1:%d %s" % (dead, stack.slapd.uri)))
