@@ -4,7 +4,13 @@ on loopback ports, with their data under a directory of ours, started and
 stopped by PID. Nothing here touches a system service.
 
     stack.py up --dir DIR [--ldif FILE ...] [--fast]   start both, write DIR/stack.env
+             [--mariadb-opt=--name=value ...] [--slapd-debug LEVEL]
     stack.py down --dir DIR                             stop what DIR/stack.json lists
+
+--mariadb-opt adds server options (the benchmarks give a larger buffer
+pool and redo log); --slapd-debug sets slapd's -d level ("stats" by
+default; the benchmarks use "none" so that logging does not compete for
+the CPU).
 
 The Stack class is also imported by tests/conftest.py, which stops and
 restarts the services to test faults, and starts extra slapds of its own
@@ -138,8 +144,9 @@ class Slapd:
 
     def __init__(self, dir, port=None, ldifs=(), modules="", overlays="",
                  tls="", extra_global="", urls=None, cert=None,
-                 ldaps_port=None, sizelimit="unlimited"):
+                 ldaps_port=None, sizelimit="unlimited", debug="stats"):
         self.dir = os.path.abspath(dir)
+        self.debug = debug
         self.port = port or free_port()
         self.ldifs = list(ldifs)
         self.modules = modules
@@ -199,7 +206,7 @@ class Slapd:
         # -d keeps slapd in the foreground, so its PID is ours to stop.
         self.proc = subprocess.Popen(
             ["/usr/sbin/slapd", "-f", os.path.join(self.dir, "slapd.conf"),
-             "-h", urls, "-d", "stats"],
+             "-h", urls, "-d", self.debug],
             stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         self.pid = self.proc.pid
         wait_port(self.port, proc=self.proc)
@@ -292,10 +299,12 @@ class CertAuthority:
 class Mariadb:
     """One mariadbd on a loopback port and a socket, its data in dir."""
 
-    def __init__(self, dir, port=None, durable=True):
+    def __init__(self, dir, port=None, durable=True, options=()):
         self.dir = os.path.abspath(dir)
         self.port = port or free_port()
         self.durable = durable
+        # Extra server options, given last so that they win.
+        self.options = list(options)
         self.proc = None
         self.pid = None
 
@@ -329,6 +338,7 @@ class Mariadb:
                "--skip-name-resolve", "--innodb-buffer-pool-size=128M",
                "--max-connections=500",
                "--innodb-flush-log-at-trx-commit=%d" % (1 if self.durable else 2)]
+        cmd += self.options
         if os.geteuid() == 0:
             cmd.append("--user=root")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
@@ -373,12 +383,14 @@ class Stack:
         self.slapd = None
         self.db = None
 
-    def up(self, ldifs, durable=True):
+    def up(self, ldifs, durable=True, mariadb_options=(), slapd_debug="stats"):
         os.makedirs(self.dir, exist_ok=True)
-        self.slapd = Slapd(os.path.join(self.dir, "ldap"), ldifs=ldifs)
+        self.slapd = Slapd(os.path.join(self.dir, "ldap"), ldifs=ldifs,
+                           debug=slapd_debug)
         self.slapd.setup()
         self.slapd.start()
-        self.db = Mariadb(os.path.join(self.dir, "mariadb"), durable=durable)
+        self.db = Mariadb(os.path.join(self.dir, "mariadb"), durable=durable,
+                          options=mariadb_options)
         self.db.setup()
         self.db.start()
         self.db.create_database()
@@ -439,10 +451,16 @@ def main():
     ap.add_argument("--ldif", action="append", default=[])
     ap.add_argument("--fast", action="store_true",
                     help="innodb_flush_log_at_trx_commit=2 (not for fault tests)")
+    ap.add_argument("--mariadb-opt", action="append", default=[],
+                    metavar="--NAME=VALUE", help="an extra mariadbd option")
+    ap.add_argument("--slapd-debug", default="stats",
+                    help="slapd's -d level (default stats)")
     args = ap.parse_args()
     if args.command == "up":
         ldifs = args.ldif or [os.path.join(SRCDIR, "etc", "demo", "directory.ldif")]
-        st = Stack(args.dir).up(ldifs, durable=not args.fast)
+        st = Stack(args.dir).up(ldifs, durable=not args.fast,
+                                mariadb_options=args.mariadb_opt,
+                                slapd_debug=args.slapd_debug)
         print("stack up: slapd %s (pid %d), mariadb 127.0.0.1:%d (pid %d)" % (
             st.slapd.uri, st.slapd.pid, st.db.port, st.db.pid))
     else:
