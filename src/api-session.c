@@ -96,28 +96,74 @@ api_session_no_access(struct hd_req *r, const struct directory_entry *e)
 	reply_error(r, 403, "no_access", MSG_NO_ACCESS);
 }
 
-/* The session for user id: fixation-proof, cookie set, 200 with the user. */
+/* How many times a login's transaction runs after a deadlock. */
+#define LOGIN_TXN_ATTEMPTS	3
+
+/*
+ * Everything a successful login writes, in one transaction so that it
+ * costs one durable commit instead of one per statement: the user's row
+ * (from the directory entry e), a fresh session (fixation-proof: a session
+ * that came with the request ends), the throttle's clearing and the audit
+ * row. On HD_OK the caller owns *u and token/csrf hold the new session.
+ */
+static enum hd_result
+api_session_store(struct hd_req *r, const struct directory_entry *e,
+    const char *typed, struct user **u, char token[UTIL_TOKEN_LEN + 1],
+    char csrf[UTIL_TOKEN_LEN + 1])
+{
+	struct db	*db = r->w->db;
+	char		 old[128];
+	bool		 has_old;
+	int64_t		 id;
+	enum hd_result	 res;
+	int		 attempt;
+
+	has_old = request_cookie(r, SESSION_COOKIE, old, sizeof(old)) == 0;
+	for (attempt = 0; attempt < LOGIN_TXN_ATTEMPTS; attempt++) {
+		*u = NULL;
+		if ((res = db_begin(db)) != HD_OK)
+			break;
+		if ((res = user_store_upsert(db, e, true, &id, NULL)) != HD_OK)
+			log_warn("login of %s: the user row could not be written",
+			    e->login);
+		if (res == HD_OK && has_old)
+			res = session_delete(db, old);
+		if (res == HD_OK)
+			res = session_create(db, id, r->client_ip,
+			    request_header(r, "User-Agent"), token, csrf);
+		if (res == HD_OK)
+			res = user_store_get(db, id, u);
+		if (res == HD_OK)
+			res = login_throttle_clear(db, typed, r->client_ip);
+		if (res == HD_OK)
+			res = audit_record(db, AUDIT_LOGIN_SUCCESS, (*u)->login,
+			    (*u)->id, r->client_ip, NULL);
+		if (res == HD_OK && (res = db_commit(db)) == HD_OK)
+			break;
+		db_rollback(db);
+		user_free(*u);
+		*u = NULL;
+		if (res != HD_RETRY)
+			break;
+	}
+	explicit_bzero(old, sizeof(old));
+	return (res);
+}
+
+/* A login that passed the directory: store it, set the cookie, 200. */
 static void
-api_session_open(struct hd_req *r, int64_t id, const char *typed)
+api_session_open(struct hd_req *r, const struct directory_entry *e,
+    const char *typed)
 {
 	struct user	*u = NULL;
-	char		 old[128], cookie[160];
+	char		 cookie[160];
 	char		 token[UTIL_TOKEN_LEN + 1], csrf[UTIL_TOKEN_LEN + 1];
 	enum hd_result	 res;
 
-	/* A session that came with the request (planted or not) ends here. */
-	if (request_cookie(r, SESSION_COOKIE, old, sizeof(old)) == 0)
-		(void)session_delete(r->w->db, old);
-	explicit_bzero(old, sizeof(old));
-	if ((res = session_create(r->w->db, id, r->client_ip,
-	    request_header(r, "User-Agent"), token, csrf)) != HD_OK ||
-	    (res = user_store_get(r->w->db, id, &u)) != HD_OK) {
+	if ((res = api_session_store(r, e, typed, &u, token, csrf)) != HD_OK) {
 		reply_result(r, res, NULL);
 		goto out;
 	}
-	(void)login_throttle_clear(r->w->db, typed, r->client_ip);
-	(void)audit_record(r->w->db, AUDIT_LOGIN_SUCCESS, u->login, u->id,
-	    r->client_ip, NULL);
 	audit_log(r, LOG_INFO, "auth.success", u->login, NULL);
 	api_session_count(r, LOGIN_SUCCESS, false);
 	session_cookie(cookie, sizeof(cookie), token);
@@ -142,7 +188,6 @@ api_session_create(struct hd_req *r)
 	const char		*login, *password, *bad;
 	char			 err[160], retry[16];
 	size_t			 blen;
-	int64_t			 id;
 	int			 wait;
 
 	o = request_json(r);
@@ -200,12 +245,7 @@ api_session_create(struct hd_req *r)
 		api_session_no_access(r, e);
 		goto out;
 	}
-	if ((res = user_store_upsert(r->w->db, e, true, &id, NULL)) != HD_OK) {
-		log_warn("login of %s: the user row could not be written", e->login);
-		reply_result(r, res, NULL);
-		goto out;
-	}
-	api_session_open(r, id, login);
+	api_session_open(r, e, login);
 out:
 	directory_entry_free(e);
 	cJSON_Delete(o);
