@@ -65,47 +65,59 @@ directory_password_acceptable(const char *pw, size_t len)
 }
 
 /*
- * When no entry was found, do what a wrong password costs anyway (a new
- * connection and a bind that fails), so that the answer takes about as
+ * Bind as dn on the worker's password-checking connection (kept between
+ * logins, used for nothing else: a bind changes who the connection is).
+ * A kept connection that the server has closed since is opened anew once.
+ * Returns the libldap code.
+ */
+static int
+directory_login_try_bind(const char *dn, const char *password, size_t len)
+{
+	LDAP	*ld;
+	bool	 reused;
+	int	 rc, attempt;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((ld = directory_bind_acquire(&rc, &reused)) == NULL)
+			return (rc != LDAP_SUCCESS ? rc : LDAP_SERVER_DOWN);
+		rc = directory_bind(ld, dn, password, len);
+		directory_bind_release(ld, !directory_rc_is_outage(rc));
+		if (!reused || !directory_rc_is_outage(rc))
+			break;
+	}
+	return (rc);
+}
+
+/*
+ * When no entry was found, do what a wrong password costs anyway (a bind
+ * that fails, on the same connection), so that the answer takes about as
  * long and nobody can tell from the timing which logins exist. The DN
  * cannot exist and the password is random: nothing of the user's is sent.
  */
 static void
 directory_login_decoy(void)
 {
-	LDAP		*ld;
 	unsigned char	 rnd[16];
 	char		 hex[33], pw[33], *dn;
-	int		 rc;
 
 	util_random_bytes(rnd, sizeof(rnd));
 	util_hex_encode(hex, rnd, sizeof(rnd));
 	util_random_bytes(rnd, sizeof(rnd));
 	util_hex_encode(pw, rnd, sizeof(rnd));
 	xasprintf(&dn, "cn=gidhd-decoy-%s,%s", hex, cfg.ldap_user_base);
-	if ((ld = directory_connect(&rc)) != NULL) {
-		(void)directory_bind(ld, dn, pw, strlen(pw));
-		ldap_unbind_ext_s(ld, NULL, NULL);
-	}
+	(void)directory_login_try_bind(dn, pw, strlen(pw));
 	explicit_bzero(pw, sizeof(pw));
 	free(dn);
 }
 
-/*
- * Check the password with a bind as dn on a fresh handle, unbound at once:
- * a bind changes who the connection is, so it is never shared.
- */
+/* Check the password with a bind as dn (directory_login_try_bind). */
 static enum hd_result
 directory_login_bind(const char *dn, const char *password, size_t len,
     enum directory_failure *why)
 {
-	LDAP	*ld;
-	int	 rc;
+	int	rc;
 
-	if ((ld = directory_connect(&rc)) == NULL)
-		return (HD_UNAVAILABLE);
-	rc = directory_bind(ld, dn, password, len);
-	ldap_unbind_ext_s(ld, NULL, NULL);
+	rc = directory_login_try_bind(dn, password, len);
 	if (rc == LDAP_SUCCESS)
 		return (HD_OK);
 	if (rc == LDAP_INVALID_CREDENTIALS) {
@@ -123,6 +135,37 @@ directory_login_bind(const char *dn, const char *password, size_t len,
 	return (HD_UNAUTHORIZED);
 }
 
+/*
+ * A search on the worker's service connection; a kept connection that
+ * the server has closed since is opened anew once. *svc is the handle
+ * to release (NULL when none could be had, with HD_UNAVAILABLE).
+ */
+static int
+directory_login_search(LDAP **svc, const char *base, int scope,
+    const char *filter, char **attrs, int limit, LDAPMessage **res,
+    enum hd_result *result)
+{
+	struct timeval	 tv = { cfg.ldap_timeout, 0 };
+	bool		 reused;
+	int		 rc = LDAP_SERVER_DOWN, attempt;
+
+	*res = NULL;
+	for (attempt = 0; attempt < 2; attempt++) {
+		if ((*svc = directory_service_acquire(result, &reused)) == NULL)
+			return (LDAP_SERVER_DOWN);
+		rc = ldap_search_ext_s(*svc, base, scope, filter, attrs, 0, NULL,
+		    NULL, &tv, limit, res);
+		if (!reused || !directory_rc_is_outage(rc))
+			break;
+		ldap_msgfree(*res);
+		*res = NULL;
+		directory_service_release(*svc, false);
+		*svc = NULL;
+	}
+	*result = HD_OK;
+	return (rc);
+}
+
 enum hd_result
 directory_login(const char *login, const char *password, size_t pwlen,
     struct directory_entry **out, enum directory_failure *why)
@@ -132,7 +175,6 @@ directory_login(const char *login, const char *password, size_t pwlen,
 	struct directory_entry	*e = NULL;
 	char			*attrs[DIRECTORY_ATTRS_MAX];
 	char			*filter = NULL;
-	struct timeval		 tv = { cfg.ldap_timeout, 0 };
 	enum hd_result		 result;
 	bool			 need_groups;
 	int			 rc, n;
@@ -145,14 +187,16 @@ directory_login(const char *login, const char *password, size_t pwlen,
 		*why = DF_BAD_INPUT;
 		return (HD_UNAUTHORIZED);
 	}
-	if ((svc = directory_service(&result)) == NULL)
-		return (result);
 	filter = directory_filter_build(cfg.ldap_user_filter, login,
 	    strlen(login));
 	directory_entry_attrs(attrs);
 	/* Two at most: one is a match, two is an ambiguity. */
-	rc = ldap_search_ext_s(svc, cfg.ldap_user_base, LDAP_SCOPE_SUBTREE,
-	    filter, attrs, 0, NULL, NULL, &tv, 2, &res);
+	rc = directory_login_search(&svc, cfg.ldap_user_base, LDAP_SCOPE_SUBTREE,
+	    filter, attrs, 2, &res, &result);
+	if (svc == NULL) {
+		free(filter);
+		return (result);
+	}
 	if (rc == LDAP_SIZELIMIT_EXCEEDED)
 		n = 2;
 	else if (rc != LDAP_SUCCESS) {
@@ -192,7 +236,7 @@ out:
 	directory_entry_free(e);
 	ldap_msgfree(res);
 	free(filter);
-	ldap_unbind_ext_s(svc, NULL, NULL);
+	directory_service_release(svc, result != HD_UNAVAILABLE);
 	return (result);
 }
 
@@ -205,14 +249,11 @@ directory_lookup_dn(const char *dn, const char *login,
 	struct directory_entry	*e = NULL;
 	char			*attrs[DIRECTORY_ATTRS_MAX];
 	char			*filter;
-	struct timeval		 tv = { cfg.ldap_timeout, 0 };
 	enum hd_result		 result;
 	bool			 need_groups;
 	int			 rc;
 
 	*out = NULL;
-	if ((svc = directory_service(&result)) == NULL)
-		return (result);
 	directory_entry_attrs(attrs);
 	/*
 	 * The entry must still match user_filter with its login: a filter
@@ -220,9 +261,11 @@ directory_lookup_dn(const char *dn, const char *login,
 	 */
 	filter = directory_filter_build(cfg.ldap_user_filter, login,
 	    strlen(login));
-	rc = ldap_search_ext_s(svc, dn, LDAP_SCOPE_BASE, filter, attrs, 0, NULL,
-	    NULL, &tv, 1, &res);
+	rc = directory_login_search(&svc, dn, LDAP_SCOPE_BASE, filter, attrs, 1,
+	    &res, &result);
 	free(filter);
+	if (svc == NULL)
+		return (result);
 	if (rc == LDAP_NO_SUCH_OBJECT ||
 	    (rc == LDAP_SUCCESS && ldap_count_entries(svc, res) != 1)) {
 		result = HD_NOTFOUND;
@@ -247,6 +290,6 @@ directory_lookup_dn(const char *dn, const char *login,
 out:
 	directory_entry_free(e);
 	ldap_msgfree(res);
-	ldap_unbind_ext_s(svc, NULL, NULL);
+	directory_service_release(svc, result != HD_UNAVAILABLE);
 	return (result);
 }

@@ -22,6 +22,15 @@ static __thread int64_t		directory_ping_at;
 static __thread enum hd_result	directory_ping_last = HD_UNAVAILABLE;
 
 /*
+ * Each worker keeps two connections between logins (profiles showed that
+ * opening them, with StartTLS and the service bind, cost more than the
+ * login's own search and bind): one bound as the service account, for
+ * searches, and one used only to check users' passwords by binding.
+ */
+static __thread LDAP		*directory_svc_kept;
+static __thread LDAP		*directory_bind_kept;
+
+/*
  * A new handle on the configured URIs with every option set and, when
  * asked, StartTLS done. The caller unbinds it. NULL with *rc on failure.
  */
@@ -99,6 +108,67 @@ directory_service(enum hd_result *res)
 	}
 	*res = HD_OK;
 	return (ld);
+}
+
+LDAP *
+directory_service_acquire(enum hd_result *res, bool *reused)
+{
+	LDAP	*ld = directory_svc_kept;
+
+	directory_svc_kept = NULL;
+	*reused = ld != NULL;
+	if (ld != NULL) {
+		*res = HD_OK;
+		return (ld);
+	}
+	return (directory_service(res));
+}
+
+void
+directory_service_release(LDAP *ld, bool keep)
+{
+	if (ld == NULL)
+		return;
+	if (!keep || directory_svc_kept != NULL) {
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return;
+	}
+	directory_svc_kept = ld;
+}
+
+LDAP *
+directory_bind_acquire(int *rc, bool *reused)
+{
+	LDAP	*ld = directory_bind_kept;
+
+	directory_bind_kept = NULL;
+	*reused = ld != NULL;
+	if (ld != NULL) {
+		*rc = LDAP_SUCCESS;
+		return (ld);
+	}
+	return (directory_connect(rc));
+}
+
+void
+directory_bind_release(LDAP *ld, bool keep)
+{
+	if (ld == NULL)
+		return;
+	if (!keep || directory_bind_kept != NULL) {
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return;
+	}
+	directory_bind_kept = ld;
+}
+
+void
+directory_thread_end(void)
+{
+	directory_service_release(directory_svc_kept, false);
+	directory_svc_kept = NULL;
+	directory_bind_release(directory_bind_kept, false);
+	directory_bind_kept = NULL;
 }
 
 enum hd_result

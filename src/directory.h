@@ -57,6 +57,17 @@ LDAP		*directory_connect(int *);
 int		 directory_bind(LDAP *, const char *, const char *, size_t);
 /* A handle bound as the service account; NULL and *res on failure. */
 LDAP		*directory_service(enum hd_result *);
+/*
+ * The worker's kept service handle (*reused) or a new one; give it back
+ * with directory_service_release, keep = false after an outage so that
+ * the next caller connects again. The same pair for the handle that only
+ * checks passwords. directory_thread_end unbinds what a thread kept.
+ */
+LDAP		*directory_service_acquire(enum hd_result *, bool *);
+void		 directory_service_release(LDAP *, bool);
+LDAP		*directory_bind_acquire(int *, bool *);
+void		 directory_bind_release(LDAP *, bool);
+void		 directory_thread_end(void);
 /* Whether a libldap result code means the server, not the request, failed. */
 bool		 directory_rc_is_outage(int);
 

@@ -19,6 +19,7 @@
 
 #include "conf.h"
 #include "db.h"
+#include "directory.h"
 #include "log.h"
 #include "maintenance.h"
 #include "router.h"
@@ -128,6 +129,7 @@ worker_main(void *arg)
 	w->http = NULL;
 	db_free(w->db);
 	w->db = NULL;
+	directory_thread_end();
 	mysql_thread_end();
 	return (NULL);
 }
