@@ -238,7 +238,7 @@ throttle = no
         self.daemon_port = free_port()
         conf = self.write_conf(self.daemon_port, self.args.workers)
         self.daemon = subprocess.Popen(
-            [os.path.join(self.build, "gid-helpdeskd"), "-c", conf],
+            [self.args.daemon or os.path.join(self.build, "gid-helpdeskd"), "-c", conf],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(self.work, "daemon.stderr"), "ab"))
         self.wait_ready(self.daemon_port, "/readyz", self.daemon)
@@ -496,6 +496,10 @@ throttle = no
         self.start_daemon()
         floors = self.floor_scenarios()
         scenarios = self.daemon_scenarios()
+        if self.args.only:
+            keep = self.args.only.split(",")
+            scenarios = [s for s in scenarios if s["name"] in keep or
+                         s["name"].split(":")[0] in keep]
         floor_res = {}
         for kind in ("d", "a", "b", "c"):
             mine = [s for s in scenarios if s["floor"] == kind]
@@ -524,6 +528,26 @@ throttle = no
         self.stop_daemon()
         self.stop_floor()
 
+    def serve(self):
+        """For profiling: the floor and the daemon stay up until a signal."""
+        self.start_floor()
+        self.start_daemon()
+        sc = self.daemon_scenarios()
+        info = {"daemon_port": self.daemon_port, "daemon_pid": self.daemon.pid,
+                "floor_port": self.floor_port, "floor_pid": self.floor.pid,
+                "db_socket": self.stack.db.socket, "work": self.work,
+                "scenarios": {x["name"]: {k: x.get(k) for k in (
+                    "paths", "bodies", "headers", "method")} for x in sc}}
+        with open(os.path.join(self.work, "serve.json"), "w") as f:
+            json.dump(info, f, indent=1)
+        log("serving: %s (stop with SIGTERM or Ctrl-C)" % os.path.join(
+            self.work, "serve.json"))
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
     def run(self):
         a = self.args
         self.load_before = os.getloadavg()
@@ -543,6 +567,9 @@ throttle = no
                 self.n_tickets = a.tickets
         else:
             self.notes.append("no tickets table on this build: ticket scenarios skipped")
+        if self.args.serve:
+            self.serve()
+            return
         self.phase_main()
         self.load_after = os.getloadavg()
         self.finished = datetime.datetime.now(datetime.timezone.utc)
@@ -704,6 +731,12 @@ def main():
     ap.add_argument("--workers", type=int, default=4 * (os.cpu_count() or 1))
     ap.add_argument("--buffer-pool", default="1G")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
+    ap.add_argument("--daemon", default="",
+                    help="another gid-helpdeskd to measure (A/B of a change)")
+    ap.add_argument("--only", default="",
+                    help="comma-separated scenarios to run (default: all)")
+    ap.add_argument("--serve", action="store_true",
+                    help="seed, start the floor and the daemon, and wait (profiling)")
     ap.add_argument("--keep", action="store_true",
                     help="leave the stack's data in place (it is always stopped)")
     args = ap.parse_args()
@@ -716,6 +749,8 @@ def main():
     ok = False
     try:
         rn.run()
+        if args.serve:
+            return 0
         report(rn, args.out)
         ok = all(r["errors"] == 0 for r in rn.results)
     finally:
