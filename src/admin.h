@@ -18,5 +18,7 @@ void	admin_db_params(struct db_params *);
 
 /* admin.c */
 int	admin_migrate(int, char **);
+/* admin-import.c: the old mailbox into tickets */
+int	admin_import(int, char **);
 
 #endif

@@ -13,4 +13,8 @@ maintenance_run(struct db *db)
 {
 	(void)db_exec(db, STMT_SESSION_PURGE, NULL, "i",
 	    (int64_t)cfg.session_idle_timeout);
+	/* Idempotency keys past [tickets] idempotency_ttl; expired uploads. */
+	(void)db_exec(db, STMT_IDEM_PURGE, NULL, "i",
+	    (int64_t)cfg.tickets_idempotency_ttl);
+	(void)db_exec(db, STMT_UPLOAD_PURGE, NULL, "");
 }

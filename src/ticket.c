@@ -568,13 +568,23 @@ ticket_word_char(uint32_t cp)
 	return (true);
 }
 
-/* InnoDB's default stop words of three letters or more (shorter are not indexed). */
+/*
+ * Words not worth a search: InnoDB's default stop words of three letters
+ * or more (shorter ones are not indexed at all), and the French words
+ * found in nearly every message, which would make InnoDB walk the whole
+ * index for nothing.
+ */
 static bool
 ticket_stop_word(const char *w, size_t len)
 {
 	static const char *const stop[] = { "about", "are", "com", "for",
 	    "from", "how", "that", "the", "this", "was", "what", "when",
-	    "where", "who", "will", "with", "und", "www" };
+	    "where", "who", "will", "with", "und", "www",
+	    "aux", "avec", "bien", "bonjour", "ces", "cette", "cordialement",
+	    "dans", "des", "elle", "est", "les", "leur", "madame", "mais",
+	    "merci", "monsieur", "nos", "notre", "nous", "par", "pas", "plus",
+	    "pour", "que", "qui", "salutations", "ses", "son", "sont", "sur",
+	    "une", "vos", "votre", "vous" };
 	size_t	i;
 
 	for (i = 0; i < HD_NELEM(stop); i++) {
