@@ -139,12 +139,16 @@ CREATE TABLE IF NOT EXISTS articles (
 	sender		ENUM('referent', 'agent', 'system') NOT NULL,
 	author_id	INT UNSIGNED NOT NULL,
 	internal	TINYINT(1) NOT NULL DEFAULT 0,
+	-- as in Znuny: the subject of the message (the title, for the
+	-- initial one; the mail's subject, for imported mails), so that a
+	-- search finds words split between a title and its first message
+	subject		VARCHAR(255) NULL,
 	-- plain text, at most [tickets] max_article_size bytes (checked by the daemon)
 	body		LONGTEXT NOT NULL,
 	created		DATETIME NOT NULL,
 	PRIMARY KEY (id),
 	KEY articles_ticket (ticket_id, created, id),
-	FULLTEXT KEY articles_body_ft (body),
+	FULLTEXT KEY articles_text_ft (subject, body),
 	CONSTRAINT articles_ticket_fk FOREIGN KEY (ticket_id) REFERENCES tickets (id),
 	CONSTRAINT articles_author_fk FOREIGN KEY (author_id) REFERENCES users (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

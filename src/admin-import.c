@@ -127,8 +127,12 @@ import_body(const char *s, size_t max, bool *cut)
 	*cut = false;
 	if (ticket_text_is_blank(s))
 		return (xstrdup(IMPORT_NO_TEXT));
+	/* The new lines that end a mail are no part of its text. */
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ' ' ||
+	    s[len - 1] == '\t'))
+		len--;
 	if (len <= max)
-		return (xstrdup(s));
+		return (xstrndup(s, len));
 	*cut = true;
 	keep = max > sizeof(IMPORT_CUT_NOTE) ? max - sizeof(IMPORT_CUT_NOTE) : 0;
 	while (keep > 0 && ((unsigned char)s[keep] & 0xc0) == 0x80)
@@ -267,6 +271,8 @@ import_one(struct db *db, const struct import_opts *o, const char *raw,
 		struct ticket_actor a = s.actor;
 
 		memset(&c, 0, sizeof(c));
+		title = import_line(m->subject, TICKET_TITLE_MAX);
+		c.subject = title;
 		c.body = body;
 		c.sender_set = true;
 		c.sender = s.agent ? SENDER_AGENT : SENDER_REFERENT;

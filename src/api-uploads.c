@@ -23,9 +23,6 @@
 #include "util.h"
 #include "worker.h"
 
-/* The name in the query is bounded before any work is done on it. */
-#define UPLOAD_NAME_INPUT_MAX	4096
-
 void
 api_uploads_create(struct hd_req *r)
 {
@@ -34,7 +31,7 @@ api_uploads_create(struct hd_req *r)
 	const char		*bad, *raw;
 	struct upload_row	 u;
 	enum hd_result		 res;
-	size_t			 len, rawlen;
+	size_t			 len;
 	char			*name;
 	cJSON			*o;
 
@@ -53,9 +50,8 @@ api_uploads_create(struct hd_req *r)
 		reply_error(r, 400, "bad_request", "filename is required.");
 		return;
 	}
-	rawlen = strlen(raw);
-	name = attachment_name_clean(raw, rawlen > UPLOAD_NAME_INPUT_MAX ?
-	    UPLOAD_NAME_INPUT_MAX : rawlen);
+	/* Linear work on a name that [server] max_header_size bounds. */
+	name = attachment_name_clean(raw, strlen(raw));
 	res = upload_store_create(r->w->db, r->user->id, name, body, len, &u);
 	if (res != HD_OK) {
 		reply_result(r, res, NULL);

@@ -57,7 +57,8 @@
 	" AND (? IS NULL OR t.customer_id = ?)" \
 	" AND (? IS NULL OR t.tn = ? OR MATCH(t.title) AGAINST (? IN BOOLEAN MODE)" \
 	" OR t.id IN (SELECT a.ticket_id FROM articles a WHERE" \
-	" MATCH(a.body) AGAINST (? IN BOOLEAN MODE) AND (a.internal = 0 OR ? = 1)))"
+	" MATCH(a.subject, a.body) AGAINST (? IN BOOLEAN MODE)" \
+	" AND (a.internal = 0 OR ? = 1)))"
 /*
  * The state filter: include closed (0/1), include open (0/1); "open"
  * means closed IS NULL, which holds exactly while the state's type is
@@ -214,8 +215,8 @@ static const char *const db_stmt_text[DB_STMT_MAX] = {
 	[STMT_LAST_INSERT_ID] =
 	    "SELECT LAST_INSERT_ID()",
 	[STMT_ARTICLE_INSERT] =
-	    "INSERT INTO articles (ticket_id, sender, author_id, internal, body,"
-	    " created) VALUES (?, ?, ?, ?, ?, ?)",
+	    "INSERT INTO articles (ticket_id, sender, author_id, internal, subject,"
+	    " body, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[STMT_ARTICLE_LIST] =
 	    "SELECT " ARTICLE_COLUMNS " FROM articles a"
 	    " JOIN users u ON u.id = a.author_id"

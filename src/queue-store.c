@@ -94,6 +94,8 @@ queue_store_get(struct db *db, const char *code, struct queue_row *q)
 	enum hd_result	 res;
 
 	memset(q, 0, sizeof(*q));
+	if (!ticket_queue_code_ok(code))
+		return (HD_NOTFOUND);
 	if ((res = db_exec(db, STMT_QUEUE_BY_CODE, &r, "s", code)) != HD_OK)
 		return (res);
 	if (!db_res_next(r)) {

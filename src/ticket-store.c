@@ -314,6 +314,9 @@ store_queue(struct db *db, const char *code, int64_t *id, bool *active)
 	struct db_res	*r = NULL;
 	enum hd_result	 res;
 
+	/* Codes are ASCII: anything else is unknown (and never reaches SQL). */
+	if (!ticket_queue_code_ok(code))
+		return (HD_NOTFOUND);
 	if ((res = db_exec(db, STMT_QUEUE_BY_CODE, &r, "s", code)) != HD_OK)
 		return (res);
 	if (!db_res_next(r)) {
@@ -356,7 +359,7 @@ ticket_store_list(struct db *db, const struct ticket_actor *a,
 	int64_t		 limit = f->per_page, offset;
 	const int64_t	*qp = NULL, *pp = NULL, *op = NULL, *cp = NULL;
 	char		*terms = NULL;
-	const char	*qterms;
+	const char	*qterms, *qtn;
 	bool		 active;
 	size_t		 i, n;
 	enum db_stmt_id	 id;
@@ -390,10 +393,12 @@ ticket_store_list(struct db *db, const struct ticket_actor *a,
 	offset = (f->page - 1) * f->per_page;
 	id = (enum db_stmt_id)(STMT_TICKET_LIST_NUMBER_ASC +
 	    (int)f->sort * 2 + (f->desc ? 1 : 0));
-	res = db_exec(db, id, &r, VIS_FMT "ii" "IIIIiiiiIIII" "sssi" "i" "ii",
+	/* The number column is ASCII: only a number is compared with it. */
+	qtn = f->q != NULL && ticket_number_wellformed(f->q) ? f->q : NULL;
+	res = db_exec(db, id, &r, VIS_FMT "ii" "IIIIiiiiIIII" "ssss" "i" "ii",
 	    VIS_ARGS(a), (int64_t)f->include_closed, (int64_t)f->include_open,
 	    qp, qp, pp, pp, mode, mode, a->user_id, mode, op, op, cp, cp,
-	    f->q, f->q, qterms, qterms, agent, limit, offset);
+	    f->q, qtn, qterms, qterms, agent, limit, offset);
 	if (res != HD_OK)
 		goto out;
 	n = db_res_count(r);
@@ -403,9 +408,9 @@ ticket_store_list(struct db *db, const struct ticket_actor *a,
 	out->n = i;
 	db_res_free(r);
 	r = NULL;
-	res = db_exec(db, STMT_TICKET_COUNT, &r, VIS_FMT "IIIIiiiiIIII" "sssi"
+	res = db_exec(db, STMT_TICKET_COUNT, &r, VIS_FMT "IIIIiiiiIIII" "ssss"
 	    "i", VIS_ARGS(a), qp, qp, pp, pp, mode, mode, a->user_id, mode, op,
-	    op, cp, cp, f->q, f->q, qterms, qterms, agent);
+	    op, cp, cp, f->q, qtn, qterms, qterms, agent);
 	if (res != HD_OK)
 		goto out;
 	if (db_res_next(r)) {
@@ -629,8 +634,9 @@ store_create_once(struct db *db, const struct ticket_actor *a,
 	if (res != HD_OK)
 		return (store_fail(db, res));
 	ticket_id = (int64_t)db_insert_id(db);
-	res = db_exec(db, STMT_ARTICLE_INSERT, NULL, "isiiss", ticket_id,
-	    ticket_sender_name(sender), a->user_id, (int64_t)0, c->body, now);
+	res = db_exec(db, STMT_ARTICLE_INSERT, NULL, "isiisss", ticket_id,
+	    ticket_sender_name(sender), a->user_id, (int64_t)0, c->title, c->body,
+	    now);
 	if (res != HD_OK)
 		return (store_fail(db, res));
 	article_id = (int64_t)db_insert_id(db);
@@ -799,9 +805,9 @@ store_article_once(struct db *db, struct article_job *j)
 	if ((res = ticket_check_article(a, c->internal, lt.state, j->why)) !=
 	    HD_OK)
 		goto fail;
-	res = db_exec(db, STMT_ARTICLE_INSERT, NULL, "isiiss", lt.id,
-	    ticket_sender_name(sender), a->user_id, (int64_t)c->internal, c->body,
-	    now);
+	res = db_exec(db, STMT_ARTICLE_INSERT, NULL, "isiisss", lt.id,
+	    ticket_sender_name(sender), a->user_id, (int64_t)c->internal,
+	    c->subject, c->body, now);
 	if (res != HD_OK)
 		goto fail;
 	article_id = (int64_t)db_insert_id(db);

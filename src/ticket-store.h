@@ -140,6 +140,7 @@ struct article_create {
 	const char *const	*uploads;
 	size_t			 nuploads;
 	/* The import only: */
+	const char		*subject;	/* the mail's; NULL = none */
 	bool			 sender_set;
 	enum article_sender	 sender;
 	const char		*created;	/* NULL = now */

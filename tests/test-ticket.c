@@ -405,6 +405,7 @@ test_search_terms(void **state HD_UNUSED)
 	check_terms("%", NULL);
 	check_terms("'; DROP TABLE tickets; --", "+DROP* +TABLE* +tickets*");
 	check_terms("the for with", NULL);
+	check_terms("Bonjour, merci pour votre aide", "+aide*");
 	check_terms("", NULL);
 	check_terms("a1 b2 c3 d4 e56 f67 g78 h89 i90 j01 k12 l23",
 	    "+e56* +f67* +g78* +h89* +i90* +j01* +k12* +l23*");
