@@ -329,7 +329,10 @@ store_queue(struct db *db, const char *code, int64_t *id, bool *active)
 	return (HD_OK);
 }
 
-/* A user id by login (0 when unknown); agents only when agent is set. */
+/*
+ * A user id by login (0 when unknown; column 0 of either statement);
+ * agents only when agent is set.
+ */
 static enum hd_result
 store_user_id(struct db *db, const char *login, bool agent, int64_t *id)
 {
