@@ -118,7 +118,6 @@ CREATE TABLE IF NOT EXISTS tickets (
 	KEY tickets_changed (changed),
 	-- counts per queue and state (GET /queues for agents)
 	KEY tickets_queue_state (queue_id, state_id),
-	FULLTEXT KEY tickets_title_ft (title),
 	CONSTRAINT tickets_queue_fk FOREIGN KEY (queue_id) REFERENCES queues (id),
 	CONSTRAINT tickets_priority_fk FOREIGN KEY (priority_id)
 	    REFERENCES priorities (id),
@@ -139,9 +138,11 @@ CREATE TABLE IF NOT EXISTS articles (
 	sender		ENUM('referent', 'agent', 'system') NOT NULL,
 	author_id	INT UNSIGNED NOT NULL,
 	internal	TINYINT(1) NOT NULL DEFAULT 0,
-	-- as in Znuny: the subject of the message (the title, for the
-	-- initial one; the mail's subject, for imported mails), so that a
-	-- search finds words split between a title and its first message
+	-- as in Znuny: the subject of the message (the ticket's title for
+	-- the initial one, kept equal to it; the mail's subject for imported
+	-- mails). The full-text search reads subject and body together, so
+	-- that it finds a ticket by its title and words split between the
+	-- title and the first message.
 	subject		VARCHAR(255) NULL,
 	-- plain text, at most [tickets] max_article_size bytes (checked by the daemon)
 	body		LONGTEXT NOT NULL,

@@ -34,20 +34,23 @@
 	" ow.login, ow.name, t.requester, " RFC3339("t.created") ", " \
 	RFC3339("t.changed") ", " RFC3339("t.first_response") ", " \
 	RFC3339("t.closed") ", t.version"
+/*
+ * LEFT JOINs although every ticket has a queue and a customer (foreign
+ * keys): they keep tickets the first table of the plan, so that ORDER BY
+ * and LIMIT walk a tickets index instead of sorting a join.
+ */
 #define TICKET_FROM \
-	" FROM tickets t JOIN queues q ON q.id = t.queue_id" \
-	" JOIN users cu ON cu.id = t.customer_id" \
+	" FROM tickets t LEFT JOIN queues q ON q.id = t.queue_id" \
+	" LEFT JOIN users cu ON cu.id = t.customer_id" \
 	" LEFT JOIN organisations o ON o.id = t.organisation_id" \
 	" LEFT JOIN users ow ON ow.id = t.owner_id"
 
 /*
- * The filters of GET /tickets but the state, with their parameters:
- * queue id (NULL = any) twice, priority (NULL = any) twice, owner mode
- * (0 any, 1 me, 2 nobody), the same mode, the caller's id, the mode
- * again, organisation id (NULL = any) twice, customer id (NULL = any)
- * twice, and the search: q (NULL = none), q again (a ticket number),
- * the boolean-mode terms twice ('' matches nothing) and is-agent (so that
- * internal notes are never searched for a référent).
+ * The filters of GET /tickets but the state and the search, with their
+ * parameters: queue id (NULL = any) twice, priority (NULL = any) twice,
+ * owner mode (0 any, 1 me, 2 nobody), the same mode, the caller's id, the
+ * mode again, organisation id (NULL = any) twice, customer id (NULL =
+ * any) twice, a ticket number (NULL = any) twice.
  */
 #define TICKET_FILTERS \
 	" AND (? IS NULL OR t.queue_id = ?)" \
@@ -55,10 +58,18 @@
 	" AND (? = 0 OR (? = 1 AND t.owner_id = ?) OR (? = 2 AND t.owner_id IS NULL))" \
 	" AND (? IS NULL OR t.organisation_id = ?)" \
 	" AND (? IS NULL OR t.customer_id = ?)" \
-	" AND (? IS NULL OR t.tn = ? OR MATCH(t.title) AGAINST (? IN BOOLEAN MODE)" \
-	" OR t.id IN (SELECT a.ticket_id FROM articles a WHERE" \
+	" AND (? IS NULL OR t.tn = ?)"
+/*
+ * The full-text search, in the articles a caller may read (their subject,
+ * the title for the first one, and body): the boolean-mode terms, and
+ * is-agent, so that internal notes are never searched for a référent.
+ * A condition of its own (not inside an OR), so that MariaDB starts from
+ * the few matching articles (a semi-join) rather than from every ticket.
+ */
+#define TICKET_SEARCH \
+	" AND t.id IN (SELECT a.ticket_id FROM articles a WHERE" \
 	" MATCH(a.subject, a.body) AGAINST (? IN BOOLEAN MODE)" \
-	" AND (a.internal = 0 OR ? = 1)))"
+	" AND (a.internal = 0 OR ? = 1))"
 /*
  * The state filter: include closed (0/1), include open (0/1); "open"
  * means closed IS NULL, which holds exactly while the state's type is
@@ -69,6 +80,15 @@
 #define TICKET_LIST(order) \
 	"SELECT " TICKET_COLUMNS TICKET_FROM " WHERE " TICKET_VISIBLE \
 	TICKET_STATE_FILTER TICKET_FILTERS " ORDER BY " order " LIMIT ? OFFSET ?"
+#define TICKET_SEARCH_LIST(order) \
+	"SELECT " TICKET_COLUMNS TICKET_FROM " WHERE " TICKET_VISIBLE \
+	TICKET_STATE_FILTER TICKET_FILTERS TICKET_SEARCH " ORDER BY " order \
+	" LIMIT ? OFFSET ?"
+/* The same filters without the state: the open and closed counts. */
+#define TICKET_COUNT(search) \
+	"SELECT COALESCE(SUM(t.closed IS NULL), 0)," \
+	" COALESCE(SUM(t.closed IS NOT NULL), 0) FROM tickets t WHERE " \
+	TICKET_VISIBLE TICKET_FILTERS search
 
 /* The columns of an article (enum article_col in ticket-store.c). */
 #define ARTICLE_COLUMNS \
@@ -191,11 +211,29 @@ static const char *const db_stmt_text[DB_STMT_MAX] = {
 	    TICKET_LIST("t.state_id ASC, t.changed ASC, t.id ASC"),
 	[STMT_TICKET_LIST_STATE_DESC] =
 	    TICKET_LIST("t.state_id DESC, t.changed DESC, t.id DESC"),
-	/* The same filters without the state: open and closed counts. */
-	[STMT_TICKET_COUNT] =
-	    "SELECT COALESCE(SUM(t.closed IS NULL), 0),"
-	    " COALESCE(SUM(t.closed IS NOT NULL), 0) FROM tickets t WHERE "
-	    TICKET_VISIBLE TICKET_FILTERS,
+	[STMT_TICKET_SEARCH_NUMBER_ASC] = TICKET_SEARCH_LIST("t.tn ASC"),
+	[STMT_TICKET_SEARCH_NUMBER_DESC] = TICKET_SEARCH_LIST("t.tn DESC"),
+	[STMT_TICKET_SEARCH_CREATED_ASC] =
+	    TICKET_SEARCH_LIST("t.created ASC, t.id ASC"),
+	[STMT_TICKET_SEARCH_CREATED_DESC] =
+	    TICKET_SEARCH_LIST("t.created DESC, t.id DESC"),
+	[STMT_TICKET_SEARCH_CHANGED_ASC] =
+	    TICKET_SEARCH_LIST("t.changed ASC, t.id ASC"),
+	[STMT_TICKET_SEARCH_CHANGED_DESC] =
+	    TICKET_SEARCH_LIST("t.changed DESC, t.id DESC"),
+	[STMT_TICKET_SEARCH_PRIORITY_ASC] =
+	    TICKET_SEARCH_LIST("t.priority_id ASC, t.changed ASC, t.id ASC"),
+	[STMT_TICKET_SEARCH_PRIORITY_DESC] =
+	    TICKET_SEARCH_LIST("t.priority_id DESC, t.changed DESC, t.id DESC"),
+	[STMT_TICKET_SEARCH_TITLE_ASC] = TICKET_SEARCH_LIST("t.title ASC, t.id ASC"),
+	[STMT_TICKET_SEARCH_TITLE_DESC] =
+	    TICKET_SEARCH_LIST("t.title DESC, t.id DESC"),
+	[STMT_TICKET_SEARCH_STATE_ASC] =
+	    TICKET_SEARCH_LIST("t.state_id ASC, t.changed ASC, t.id ASC"),
+	[STMT_TICKET_SEARCH_STATE_DESC] =
+	    TICKET_SEARCH_LIST("t.state_id DESC, t.changed DESC, t.id DESC"),
+	[STMT_TICKET_COUNT] = TICKET_COUNT(""),
+	[STMT_TICKET_SEARCH_COUNT] = TICKET_COUNT(TICKET_SEARCH),
 	/* tn stays NULL until the end of the creating transaction (see 003). */
 	[STMT_TICKET_INSERT] =
 	    "INSERT INTO tickets (title, queue_id, priority_id, state_id,"
@@ -229,6 +267,10 @@ static const char *const db_stmt_text[DB_STMT_MAX] = {
 	[STMT_ARTICLE_GET] =
 	    "SELECT " ARTICLE_COLUMNS " FROM articles a"
 	    " JOIN users u ON u.id = a.author_id WHERE a.id = ? AND a.ticket_id = ?",
+	/* The search finds a ticket by its title through its first article. */
+	[STMT_ARTICLE_FIRST_SUBJECT] =
+	    "UPDATE articles SET subject = ? WHERE ticket_id = ?"
+	    " ORDER BY created, id LIMIT 1",
 	[STMT_ATTACHMENT_LIST] =
 	    "SELECT at.id, at.article_id, at.filename, at.size, at.content_type,"
 	    " at.sha256 FROM attachments at JOIN articles a ON a.id = at.article_id"

@@ -362,7 +362,7 @@ ticket_store_list(struct db *db, const struct ticket_actor *a,
 	int64_t		 limit = f->per_page, offset;
 	const int64_t	*qp = NULL, *pp = NULL, *op = NULL, *cp = NULL;
 	char		*terms = NULL;
-	const char	*qterms, *qtn;
+	const char	*qtn = NULL;
 	bool		 active;
 	size_t		 i, n;
 	enum db_stmt_id	 id;
@@ -390,18 +390,27 @@ ticket_store_list(struct db *db, const struct ticket_actor *a,
 		pp = &prio;
 	if (org != 0)
 		op = &org;
-	if (f->q != NULL)
-		terms = ticket_search_terms(f->q);
-	qterms = f->q == NULL ? NULL : terms != NULL ? terms : "";
+	/* A ticket number is looked up; words are searched in the articles. */
+	if (f->q != NULL && ticket_number_wellformed(f->q))
+		qtn = f->q;
+	else if (f->q != NULL && (terms = ticket_search_terms(f->q)) == NULL) {
+		/* Nothing searchable ("%", stop words): nothing found. */
+		out->items = xcalloc(1, sizeof(*out->items));
+		return (HD_OK);
+	}
 	offset = (f->page - 1) * f->per_page;
-	id = (enum db_stmt_id)(STMT_TICKET_LIST_NUMBER_ASC +
-	    (int)f->sort * 2 + (f->desc ? 1 : 0));
-	/* The number column is ASCII: only a number is compared with it. */
-	qtn = f->q != NULL && ticket_number_wellformed(f->q) ? f->q : NULL;
-	res = db_exec(db, id, &r, VIS_FMT "ii" "IIIIiiiiIIII" "ssss" "i" "ii",
-	    VIS_ARGS(a), (int64_t)f->include_closed, (int64_t)f->include_open,
-	    qp, qp, pp, pp, mode, mode, a->user_id, mode, op, op, cp, cp,
-	    f->q, qtn, qterms, qterms, agent, limit, offset);
+	id = (enum db_stmt_id)((terms != NULL ? STMT_TICKET_SEARCH_NUMBER_ASC :
+	    STMT_TICKET_LIST_NUMBER_ASC) + (int)f->sort * 2 + (f->desc ? 1 : 0));
+	if (terms != NULL)
+		res = db_exec(db, id, &r, VIS_FMT "ii" "IIIIiiiiIIIIss" "si" "ii",
+		    VIS_ARGS(a), (int64_t)f->include_closed,
+		    (int64_t)f->include_open, qp, qp, pp, pp, mode, mode, a->user_id,
+		    mode, op, op, cp, cp, qtn, qtn, terms, agent, limit, offset);
+	else
+		res = db_exec(db, id, &r, VIS_FMT "ii" "IIIIiiiiIIIIss" "ii",
+		    VIS_ARGS(a), (int64_t)f->include_closed,
+		    (int64_t)f->include_open, qp, qp, pp, pp, mode, mode, a->user_id,
+		    mode, op, op, cp, cp, qtn, qtn, limit, offset);
 	if (res != HD_OK)
 		goto out;
 	n = db_res_count(r);
@@ -411,9 +420,14 @@ ticket_store_list(struct db *db, const struct ticket_actor *a,
 	out->n = i;
 	db_res_free(r);
 	r = NULL;
-	res = db_exec(db, STMT_TICKET_COUNT, &r, VIS_FMT "IIIIiiiiIIII" "ssss"
-	    "i", VIS_ARGS(a), qp, qp, pp, pp, mode, mode, a->user_id, mode, op,
-	    op, cp, cp, f->q, qtn, qterms, qterms, agent);
+	if (terms != NULL)
+		res = db_exec(db, STMT_TICKET_SEARCH_COUNT, &r, VIS_FMT
+		    "IIIIiiiiIIIIss" "si", VIS_ARGS(a), qp, qp, pp, pp, mode, mode,
+		    a->user_id, mode, op, op, cp, cp, qtn, qtn, terms, agent);
+	else
+		res = db_exec(db, STMT_TICKET_COUNT, &r, VIS_FMT "IIIIiiiiIIIIss",
+		    VIS_ARGS(a), qp, qp, pp, pp, mode, mode, a->user_id, mode, op,
+		    op, cp, cp, qtn, qtn);
 	if (res != HD_OK)
 		goto out;
 	if (db_res_next(r)) {
@@ -988,8 +1002,10 @@ store_patch_once(struct db *db, struct patch_job *j)
 		    old_owner, owner_id != 0 ? in->owner : NULL, now)) != HD_OK)
 			goto fail;
 	}
-	if (strcmp(title, lt.title) != 0 && (res = store_history(db, lt.id,
-	    "title", a->user_id, 0, false, lt.title, title, now)) != HD_OK)
+	if (strcmp(title, lt.title) != 0 && ((res = store_history(db, lt.id,
+	    "title", a->user_id, 0, false, lt.title, title, now)) != HD_OK ||
+	    (res = db_exec(db, STMT_ARTICLE_FIRST_SUBJECT, NULL, "si", title,
+	    lt.id)) != HD_OK))
 		goto fail;
 	free(old_code);
 	free(old_owner);

@@ -184,8 +184,9 @@ int		 ticket_parse_patch(const struct cJSON *,
 /*
  * Turn what a person typed into a MariaDB boolean-mode full-text query:
  * every word of 3 characters or more (InnoDB's minimum token size) that is
- * not one of InnoDB's stop words becomes "+word*", so that a ticket must
- * hold all of them. Operators typed by the user are never passed on.
+ * not a stop word becomes "+word*", so that an article (its subject, the
+ * title for the first one, and body) must hold all of them, as a prefix.
+ * Operators typed by the user are never passed on.
  * Returns NULL when no word is left (the caller then matches nothing but
  * a ticket number). Caller frees.
  */

@@ -212,6 +212,14 @@ def test_search_titles_bodies_and_numbers(people):
     assert search(a, "_") == set()
     assert search(a, "-habilitation +" + m) == {t1["number"]}
     assert search(agent, "certificat " + m) == {t2["number"]}
+    # A new title is found, the old one no more (a follow-up keeps its words).
+    r = api(agent, "PATCH", "/api/v1/tickets/" + t1["number"],
+            json={"title": "Accès refusé " + m})
+    assert r.status_code == 200
+    assert search(a, "accès " + m) == {t1["number"]}
+    assert search(a, "habilitation " + m) == set()
+    # Common words alone find nothing rather than everything.
+    assert search(a, "bonjour merci") == set()
 
 
 def test_reopen_rule_and_first_response(people, stack):
