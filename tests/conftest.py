@@ -266,6 +266,7 @@ class SlapdLog:
 
     def __init__(self, slapd):
         self.path = slapd.log_path()
+        time.sleep(0.2)     # let earlier lines reach the file first
         self.offset = os.path.getsize(self.path)
 
     def text(self):
