@@ -78,7 +78,13 @@ def stack():
         if os.path.exists(TEST_LDIF):
             ldifs.append(TEST_LDIF)
         st = own = stackmod.Stack(d).up(ldifs)
-    migrate(st)
+    try:
+        migrate(st)
+    except BaseException:
+        # A failed migration must not leave our slapd and MariaDB running.
+        if own is not None:
+            own.down()
+        raise
     yield st
     if own is not None:
         own.down()
