@@ -108,6 +108,10 @@ def base_conf(st, port, extra=None):
                  "agent_group": "cn=gid-agents,ou=groups," + stackmod.SUFFIX,
                  "admin_group": "cn=gid-admins,ou=groups," + stackmod.SUFFIX,
                  "network_timeout": "2", "timeout": "3"},
+        # Every test client is 127.0.0.1: the per-address limit would let
+        # one suite's deliberate failures throttle the next suite's logins.
+        # Tests of that limit set their own.
+        "login": {"max_failures_per_address": "100000"},
     }
     for section, keys in (extra or {}).items():
         conf.setdefault(section, {}).update(keys)
