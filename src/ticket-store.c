@@ -349,9 +349,10 @@ store_user_id(struct db *db, const char *login, bool agent, int64_t *id)
 	return (HD_OK);
 }
 
-enum hd_result
-ticket_store_list(struct db *db, const struct ticket_actor *a,
-    const struct ticket_filter *f, struct ticket_list *out,
+/* The list, q taken as a ticket number (number) or as words. */
+static enum hd_result
+store_list(struct db *db, const struct ticket_actor *a,
+    const struct ticket_filter *f, bool number, struct ticket_list *out,
     const char **why)
 {
 	struct db_res	*r = NULL;
@@ -391,7 +392,7 @@ ticket_store_list(struct db *db, const struct ticket_actor *a,
 	if (org != 0)
 		op = &org;
 	/* A ticket number is looked up; words are searched in the articles. */
-	if (f->q != NULL && ticket_number_wellformed(f->q))
+	if (f->q != NULL && number)
 		qtn = f->q;
 	else if (f->q != NULL && (terms = ticket_search_terms(f->q)) == NULL) {
 		/* Nothing searchable ("%", stop words): nothing found. */
@@ -442,6 +443,23 @@ out:
 	if (res != HD_OK)
 		ticket_list_free(out);
 	return (res);
+}
+
+enum hd_result
+ticket_store_list(struct db *db, const struct ticket_actor *a,
+    const struct ticket_filter *f, struct ticket_list *out,
+    const char **why)
+{
+	enum hd_result	res;
+
+	if (f->q == NULL || !ticket_number_wellformed(f->q))
+		return (store_list(db, a, f, false, out, why));
+	/* Digits that are no ticket's number may be a mandate's, in a text. */
+	res = store_list(db, a, f, true, out, why);
+	if (res != HD_OK || out->open + out->closed > 0)
+		return (res);
+	ticket_list_free(out);
+	return (store_list(db, a, f, false, out, why));
 }
 
 /* One history row, in the transaction of its change. */

@@ -194,7 +194,8 @@ def test_search_titles_bodies_and_numbers(people):
     a, agent = people[REFERENT_A], people[AGENT]
     m = marker()
     t1 = new_ticket(a, title="Habilitation refusée " + m, body="rien")
-    t2 = new_ticket(a, title="Autre " + m, body="Le certificat électronique a expiré")
+    t2 = new_ticket(a, title="Autre " + m,
+                    body="Le certificat électronique a expiré (mandat 20260412000123).")
 
     def search(s, q):
         r = api(s, "GET", "/api/v1/tickets", params={"q": q, "state": "all",
@@ -207,6 +208,7 @@ def test_search_titles_bodies_and_numbers(people):
     assert search(a, "électronique " + m) == {t2["number"]}
     assert search(a, "certif " + m) == {t2["number"]}      # a prefix
     assert search(a, t1["number"]) == {t1["number"]}       # a ticket number
+    assert search(a, "20260412000123") == {t2["number"]}   # digits of no ticket
     # '%' and '_' are not wildcards, operators are not passed on.
     assert search(a, "%") == set()
     assert search(a, "_") == set()
