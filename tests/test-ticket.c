@@ -16,6 +16,8 @@
 #include <cjson/cJSON.h>
 
 #include "json.h"
+#include "ticket-json.h"
+#include "ticket-store.h"
 #include "ticket.h"
 #include "user.h"
 
@@ -412,6 +414,77 @@ test_search_terms(void **state HD_UNUSED)
 	check_terms("\xff\xfe", NULL);
 }
 
+/* The shapes of the contract: nulls where nothing is set, texts verbatim. */
+static void
+test_json_shapes(void **state HD_UNUSED)
+{
+	struct attachment_row	 at = { 7, 3, (char *)"a\"b.pdf",
+	    (char *)"application/pdf", 12, "ab" };
+	struct article_row	 ar;
+	struct ticket_row	 t;
+	cJSON			*o, *x;
+	char			*s;
+
+	memset(&ar, 0, sizeof(ar));
+	ar.id = 3;
+	ar.sender = SENDER_AGENT;
+	ar.author_login = (char *)"agent.hamdi";
+	ar.author_name = (char *)"Said Hamdi";
+	ar.internal = true;
+	ar.body = (char *)"<script>'; DROP TABLE t;--";
+	snprintf(ar.created, sizeof(ar.created), "2026-12-04T16:12:35Z");
+	ar.attachments = &at;
+	ar.nattachments = 1;
+	memset(&t, 0, sizeof(t));
+	snprintf(t.tn, sizeof(t.tn), "2026120410000017");
+	t.title = (char *)"Titre";
+	t.queue_code = (char *)"depense";
+	t.queue_name = (char *)"Gestion de la d\xc3\xa9pense";
+	t.priority = 3;
+	t.state = ticket_state_by_id(STATE_PENDING);
+	t.customer_login = (char *)"a.benali";
+	t.customer_name = (char *)"Amina Benali";
+	snprintf(t.created, sizeof(t.created), "2026-12-04T16:12:35Z");
+	snprintf(t.changed, sizeof(t.changed), "2026-12-04T16:12:35Z");
+	t.version = 4;
+	t.articles = &ar;
+	t.narticles = 1;
+
+	o = ticket_json(&t, true);
+	s = cJSON_PrintUnformatted(o);
+	assert_string_equal(s, "{\"number\":\"2026120410000017\",\"title\":\"Titre\","
+	    "\"queue\":{\"code\":\"depense\",\"name\":\"Gestion de la d\xc3\xa9pense\"},"
+	    "\"priority\":{\"id\":3,\"name\":\"normal\"},"
+	    "\"state\":{\"name\":\"pending reminder\",\"type\":\"pending\"},"
+	    "\"customer\":{\"login\":\"a.benali\",\"name\":\"Amina Benali\"},"
+	    "\"organisation\":null,\"owner\":null,\"requester\":null,"
+	    "\"created\":\"2026-12-04T16:12:35Z\",\"changed\":\"2026-12-04T16:12:35Z\","
+	    "\"first_response\":null,\"closed\":null,\"version\":4,"
+	    "\"articles\":[{\"id\":3,\"sender\":\"agent\",\"author\":{\"login\":"
+	    "\"agent.hamdi\",\"name\":\"Said Hamdi\"},\"internal\":true,\"body\":"
+	    "\"<script>'; DROP TABLE t;--\",\"created\":\"2026-12-04T16:12:35Z\","
+	    "\"attachments\":[{\"id\":7,\"filename\":\"a\\\"b.pdf\",\"size\":12,"
+	    "\"content_type\":\"application/pdf\",\"sha256\":\"ab\"}]}]}");
+	cJSON_free(s);
+	cJSON_Delete(o);
+	/* An office, an owner and a requester; no articles in a list. */
+	t.organisation_id = 9;
+	t.organisation_name = (char *)"TP Rabat";
+	t.owner_login = (char *)"agent.hamdi";
+	t.owner_name = (char *)"Said Hamdi";
+	t.requester = (char *)"SEGMA";
+	o = ticket_json(&t, false);
+	assert_null(cJSON_GetObjectItemCaseSensitive(o, "articles"));
+	x = cJSON_GetObjectItemCaseSensitive(o, "organisation");
+	assert_int_equal(cJSON_GetObjectItemCaseSensitive(x, "id")->valueint, 9);
+	x = cJSON_GetObjectItemCaseSensitive(o, "owner");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(x, "login")->valuestring,
+	    "agent.hamdi");
+	assert_string_equal(cJSON_GetObjectItemCaseSensitive(o, "requester")->valuestring,
+	    "SEGMA");
+	cJSON_Delete(o);
+}
+
 int
 main(void)
 {
@@ -425,6 +498,7 @@ main(void)
 		cmocka_unit_test(test_parse_article_and_patch),
 		cmocka_unit_test(test_small_checks),
 		cmocka_unit_test(test_search_terms),
+		cmocka_unit_test(test_json_shapes),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
