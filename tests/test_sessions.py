@@ -183,7 +183,7 @@ def test_absolute_timeout(make_daemon):
 @pytest.fixture(scope="module")
 def recheck(make_slapd, make_daemon):
     """A directory of this module's own, and a daemon that asks it again
-    after one second."""
+    after three seconds."""
     s = make_slapd("recheck")
     dr = make_daemon({"ldap": {"uri": s.uri}, "session": {"recheck_interval": "3"}})
     return s, dr
