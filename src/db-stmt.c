@@ -234,6 +234,17 @@ static const char *const db_stmt_text[DB_STMT_MAX] = {
 	    TICKET_SEARCH_LIST("t.state_id DESC, t.changed DESC, t.id DESC"),
 	[STMT_TICKET_COUNT] = TICKET_COUNT(""),
 	[STMT_TICKET_SEARCH_COUNT] = TICKET_COUNT(TICKET_SEARCH),
+	/*
+	 * The counts kept per queue, priority and open/closed (004): queue id
+	 * (NULL = any) twice, priority (NULL = any) twice.
+	 */
+	[STMT_TICKET_COUNTS_READ] =
+	    "SELECT COALESCE(SUM(IF(closed = 0, n, 0)), 0),"
+	    " COALESCE(SUM(IF(closed = 1, n, 0)), 0) FROM ticket_counts"
+	    " WHERE (? IS NULL OR queue_id = ?) AND (? IS NULL OR priority_id = ?)",
+	[STMT_TICKET_COUNTS_ADD] =
+	    "INSERT INTO ticket_counts (queue_id, priority_id, closed, n)"
+	    " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)",
 	/* tn stays NULL until the end of the creating transaction (see 003). */
 	[STMT_TICKET_INSERT] =
 	    "INSERT INTO tickets (title, queue_id, priority_id, state_id,"

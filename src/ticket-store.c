@@ -107,6 +107,42 @@ store_fail(struct db *db, enum hd_result res)
 	return (res);
 }
 
+/*
+ * Move tickets between the kept counts (sql/004): +n or -n in the row of
+ * a queue, priority and open/closed, inside the caller's transaction.
+ */
+static enum hd_result
+store_count(struct db *db, int64_t queue_id, int priority, bool closed,
+    int64_t n)
+{
+	return (db_exec(db, STMT_TICKET_COUNTS_ADD, NULL, "iiii", queue_id,
+	    (int64_t)priority, (int64_t)closed, n));
+}
+
+/*
+ * A ticket leaves one count for another; the two rows are taken in key
+ * order, so that two opposite moves wait rather than deadlock.
+ */
+static enum hd_result
+store_count_move(struct db *db, int64_t oq, int op, bool oc, int64_t nq,
+    int np, bool nc)
+{
+	enum hd_result	res;
+	bool		old_first;
+
+	if (oq == nq && op == np && oc == nc)
+		return (HD_OK);
+	old_first = oq != nq ? oq < nq : op != np ? op < np : !oc;
+	if (old_first) {
+		if ((res = store_count(db, oq, op, oc, -1)) != HD_OK)
+			return (res);
+		return (store_count(db, nq, np, nc, 1));
+	}
+	if ((res = store_count(db, nq, np, nc, 1)) != HD_OK)
+		return (res);
+	return (store_count(db, oq, op, oc, -1));
+}
+
 static void
 store_fill_ticket(struct ticket_row *t, struct db_res *r)
 {
@@ -421,7 +457,15 @@ store_list(struct db *db, const struct ticket_actor *a,
 	out->n = i;
 	db_res_free(r);
 	r = NULL;
-	if (terms != NULL)
+	/*
+	 * An agent's view narrowed by a queue and a priority at most: the
+	 * kept counts, not a scan of the queue's whole history.
+	 */
+	if (terms == NULL && agent && mode == 0 && op == NULL && cp == NULL &&
+	    qtn == NULL)
+		res = db_exec(db, STMT_TICKET_COUNTS_READ, &r, "IIII", qp, qp, pp,
+		    pp);
+	else if (terms != NULL)
 		res = db_exec(db, STMT_TICKET_SEARCH_COUNT, &r, VIS_FMT
 		    "IIIIiiiiIIIIss" "si", VIS_ARGS(a), qp, qp, pp, pp, mode, mode,
 		    a->user_id, mode, op, op, cp, cp, qtn, qtn, terms, agent);
@@ -687,6 +731,9 @@ store_create_once(struct db *db, const struct ticket_actor *a,
 	if (res == HD_OK && c->message_hash != NULL)
 		res = db_exec(db, STMT_IMPORT_RECORD, NULL, "sii", c->message_hash,
 		    ticket_id, article_id);
+	if (res == HD_OK)
+		res = store_count(db, queue_id, c->priority,
+		    ticket_state_is_final(state), 1);
 	/* The number last: the day's counter row is the lock all creations share. */
 	if (res == HD_OK)
 		res = store_next_number(db, now, tn);
@@ -790,13 +837,18 @@ store_update(struct db *db, const struct locked_ticket *lt,
     const char *now)
 {
 	const char	*closed = NULL;
+	enum hd_result	 res;
 
 	if (ticket_state_is_final(state))
 		closed = lt->closed != NULL ? lt->closed : now;
-	return (db_exec(db, STMT_TICKET_UPDATE, NULL, "siiiIsssi", title,
+	res = db_exec(db, STMT_TICKET_UPDATE, NULL, "siiiIsssi", title,
 	    queue_id, (int64_t)priority, (int64_t)state->id,
 	    owner_id != 0 ? &owner_id : NULL, closed, first_response, now,
-	    lt->id));
+	    lt->id);
+	if (res != HD_OK)
+		return (res);
+	return (store_count_move(db, lt->queue_id, lt->priority,
+	    lt->closed != NULL, queue_id, priority, closed != NULL));
 }
 
 struct article_job {

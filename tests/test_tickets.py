@@ -410,3 +410,58 @@ def test_queue_administration(people, stack):
     is_error(api(admin, "PATCH", "/api/v1/queues/nope-" + code, json={"active": True}), 404)
     is_error(api(admin, "PATCH", "/api/v1/queues/" + code, json={}), 400)
     is_error(api(a, "PATCH", "/api/v1/queues/" + code, json={"active": False}), 403)
+
+
+def kept_counts_match(stack):
+    """ticket_counts (sql/004) holds what a count of tickets gives."""
+    truth = sql(stack, "SELECT queue_id, priority_id, closed IS NOT NULL, COUNT(*)"
+                " FROM tickets GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;")
+    kept = sql(stack, "SELECT queue_id, priority_id, closed, n FROM ticket_counts"
+               " WHERE n <> 0 ORDER BY 1, 2, 3;")
+    assert truth == kept
+
+
+def test_queue_view_counts_follow_every_change(people, stack):
+    """An agent's queue view reads the kept counts (sql/004): creating,
+    closing, moving to another queue and changing the priority move the
+    ticket between them, and they always match a count of the tickets."""
+    a, agent = people[REFERENT_A], people[AGENT]
+
+    def view(queue=None, priority=None):
+        params = {"state": "open"}
+        if queue:
+            params["queue"] = queue
+        if priority:
+            params["priority"] = priority
+        r = api(agent, "GET", "/api/v1/tickets", params=params)
+        assert r.status_code == 200, r.text
+        return r.json()["counts"]
+
+    def delta(before, after):
+        return {k: after[k] - before[k] for k in before}
+
+    keys = [("reglement", 5), ("referentiel", 5), ("referentiel", 4),
+            ("reglement", None), (None, None)]
+    kept_counts_match(stack)
+    b0 = {k: view(*k) for k in keys}
+    t = new_ticket(a, queue="reglement", priority=5)
+    b1 = {k: view(*k) for k in keys}
+    assert delta(b0[("reglement", 5)], b1[("reglement", 5)]) == {"open": 1, "closed": 0}
+    assert delta(b0[(None, None)], b1[(None, None)]) == {"open": 1, "closed": 0}
+    r = api(agent, "PATCH", "/api/v1/tickets/" + t["number"],
+            json={"state": "closed successful"})
+    assert r.status_code == 200, r.text
+    b2 = {k: view(*k) for k in keys}
+    assert delta(b1[("reglement", 5)], b2[("reglement", 5)]) == {"open": -1, "closed": 1}
+    r = api(agent, "PATCH", "/api/v1/tickets/" + t["number"], json={"queue": "referentiel"})
+    assert r.status_code == 200, r.text
+    b3 = {k: view(*k) for k in keys}
+    assert delta(b2[("reglement", 5)], b3[("reglement", 5)]) == {"open": 0, "closed": -1}
+    assert delta(b2[("referentiel", 5)], b3[("referentiel", 5)]) == {"open": 0, "closed": 1}
+    assert delta(b2[(None, None)], b3[(None, None)]) == {"open": 0, "closed": 0}
+    r = api(agent, "PATCH", "/api/v1/tickets/" + t["number"], json={"priority": 4})
+    assert r.status_code == 200, r.text
+    b4 = {k: view(*k) for k in keys}
+    assert delta(b3[("referentiel", 5)], b4[("referentiel", 5)]) == {"open": 0, "closed": -1}
+    assert delta(b3[("referentiel", 4)], b4[("referentiel", 4)]) == {"open": 0, "closed": 1}
+    kept_counts_match(stack)
