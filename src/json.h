@@ -41,4 +41,14 @@ int	json_get_int(const struct cJSON *, const char *, bool, int64_t, int64_t,
 int	json_get_bool(const struct cJSON *, const char *, bool, bool *, char *,
 	    size_t);
 
+/* json-write.c */
+/*
+ * item written as cJSON_PrintUnformatted would write it, into a buffer
+ * the calling thread keeps: valid until the thread's next json_write.
+ * *len gets the length (the text is also NUL-terminated).
+ */
+const char	*json_write(const struct cJSON *, size_t *);
+/* Free the calling thread's buffer (a worker that ends). */
+void		 json_write_thread_end(void);
+
 #endif

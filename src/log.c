@@ -16,6 +16,7 @@
 #include <cjson/cJSON.h>
 #include <event2/event.h>
 
+#include "json.h"
 #include "log.h"
 #include "util.h"
 
@@ -116,10 +117,11 @@ log_thread(void)
 static void
 log_emit(enum log_level level, cJSON *obj)
 {
-	char	 ts[40];
-	char	*line;
-	FILE	*fp;
-	cJSON	*out;
+	char		 ts[40];
+	const char	*line;
+	size_t		 len;
+	FILE		*fp;
+	cJSON		*out;
 
 	/* ts, level and thread come first so that a human can read the file. */
 	out = cJSON_CreateObject();
@@ -132,16 +134,13 @@ log_emit(enum log_level level, cJSON *obj)
 		cJSON_AddItemToObject(out, item->string, item);
 	}
 	cJSON_Delete(obj);
-	line = cJSON_PrintUnformatted(out);
-	cJSON_Delete(out);
-	if (line == NULL)
-		return;
+	line = json_write(out, &len);
 	pthread_mutex_lock(&log_lock);
 	fp = log_fp != NULL ? log_fp : stderr;
-	fputs(line, fp);
+	fwrite(line, 1, len, fp);
 	fputc('\n', fp);
 	pthread_mutex_unlock(&log_lock);
-	cJSON_free(line);
+	cJSON_Delete(out);
 }
 
 void

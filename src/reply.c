@@ -14,6 +14,7 @@
 #include <event2/http.h>
 
 #include "conf.h"
+#include "json.h"
 #include "log.h"
 #include "reply.h"
 #include "router.h"
@@ -90,17 +91,13 @@ void
 reply_json(struct hd_req *r, int status, cJSON *obj)
 {
 	struct evbuffer	*buf;
-	char		*s;
+	const char	*s;
+	size_t		 len;
 
-	s = cJSON_PrintUnformatted(obj);
-	cJSON_Delete(obj);
-	if (s == NULL) {
-		reply_error(r, 500, "internal", "could not encode the response");
-		return;
-	}
+	s = json_write(obj, &len);
 	buf = evbuffer_new();
-	evbuffer_add(buf, s, strlen(s));
-	cJSON_free(s);
+	evbuffer_add(buf, s, len);
+	cJSON_Delete(obj);
 	reply_header(r, "Content-Type", "application/json; charset=utf-8");
 	reply_send(r, status, buf);
 	evbuffer_free(buf);

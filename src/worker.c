@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "db.h"
 #include "directory.h"
+#include "json.h"
 #include "log.h"
 #include "maintenance.h"
 #include "router.h"
@@ -130,6 +131,7 @@ worker_main(void *arg)
 	db_free(w->db);
 	w->db = NULL;
 	directory_thread_end();
+	json_write_thread_end();
 	mysql_thread_end();
 	return (NULL);
 }

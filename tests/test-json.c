@@ -1,4 +1,7 @@
-/* Unit tests: json.c, the strict request-body parser and typed getters. */
+/*
+ * Unit tests: json.c, the strict request-body parser and typed getters;
+ * json-write.c, which must write what cJSON_PrintUnformatted writes.
+ */
 #include "helpdesk.h"
 
 #include <setjmp.h>
@@ -129,6 +132,59 @@ test_check_keys(void **state HD_UNUSED)
 	cJSON_Delete(o);
 }
 
+/* json_write and cJSON_PrintUnformatted agree on tree, byte for byte. */
+static void
+assert_writes_like_cjson(cJSON *tree)
+{
+	char		*want = cJSON_PrintUnformatted(tree);
+	const char	*got;
+	size_t		 len;
+
+	assert_non_null(want);
+	got = json_write(tree, &len);
+	assert_string_equal(got, want);
+	assert_int_equal(len, strlen(want));
+	cJSON_free(want);
+	cJSON_Delete(tree);
+}
+
+static void
+test_write_like_cjson(void **state HD_UNUSED)
+{
+	static const double numbers[] = {
+		0, 1, -1, 42, 2147483647.0, -2147483648.0, 2147483648.0,
+		-2147483649.0, 9007199254740993.0, 1e300, -1e-300, 0.1, 1.5,
+		-2.25, 3.14159265358979, 1.0 / 3.0, 123456789012.0, 1e21,
+	};
+	cJSON	*o, *a;
+	size_t	 i;
+	char	 ctl[40];
+
+	for (i = 0; i < HD_NELEM(numbers); i++)
+		assert_writes_like_cjson(cJSON_CreateNumber(numbers[i]));
+	for (i = 1; i < 32; i++) {
+		snprintf(ctl, sizeof(ctl), "a%cb\"c\\d/\x7f\xc3\xa9", (int)i);
+		assert_writes_like_cjson(cJSON_CreateString(ctl));
+	}
+	assert_writes_like_cjson(cJSON_CreateObject());
+	assert_writes_like_cjson(cJSON_CreateArray());
+	assert_writes_like_cjson(cJSON_CreateString(""));
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "title", "Rejet du visa \"urgent\"\n");
+	cJSON_AddNumberToObject(o, "version", 7);
+	cJSON_AddNullToObject(o, "owner");
+	cJSON_AddTrueToObject(o, "internal");
+	cJSON_AddFalseToObject(o, "closed");
+	a = cJSON_AddArrayToObject(o, "articles");
+	cJSON_AddItemToArray(a, cJSON_CreateNumber(-3));
+	cJSON_AddItemToArray(a, cJSON_CreateObject());
+	cJSON_AddItemToArray(a, cJSON_CreateArray());
+	cJSON_AddItemToObject(o, "k\"e\ty", cJSON_CreateString("v"));
+	assert_writes_like_cjson(o);
+	/* The buffer is reused: a short text after a long one is still exact. */
+	assert_writes_like_cjson(cJSON_CreateString("x"));
+}
+
 int
 main(void)
 {
@@ -139,6 +195,7 @@ main(void)
 		cmocka_unit_test(test_many_keys_refused),
 		cmocka_unit_test(test_getters),
 		cmocka_unit_test(test_check_keys),
+		cmocka_unit_test(test_write_like_cjson),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
