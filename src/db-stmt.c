@@ -242,6 +242,15 @@ static const char *const db_stmt_text[DB_STMT_MAX] = {
 	    "SELECT COALESCE(SUM(IF(closed = 0, n, 0)), 0),"
 	    " COALESCE(SUM(IF(closed = 1, n, 0)), 0) FROM ticket_counts"
 	    " WHERE (? IS NULL OR queue_id = ?) AND (? IS NULL OR priority_id = ?)",
+	/*
+	 * A référent's own tickets without filters ("Mes tickets"): only
+	 * columns of tickets_customer, so the index alone answers. The
+	 * general count names every filter's column and so reads each row.
+	 */
+	[STMT_TICKET_COUNT_OWN] =
+	    "SELECT COALESCE(SUM(closed IS NULL), 0),"
+	    " COALESCE(SUM(closed IS NOT NULL), 0) FROM tickets"
+	    " WHERE customer_id = ?",
 	[STMT_TICKET_COUNTS_ADD] =
 	    "INSERT INTO ticket_counts (queue_id, priority_id, closed, n)"
 	    " VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE n = n + VALUES(n)",

@@ -465,6 +465,10 @@ store_list(struct db *db, const struct ticket_actor *a,
 	    qtn == NULL)
 		res = db_exec(db, STMT_TICKET_COUNTS_READ, &r, "IIII", qp, qp, pp,
 		    pp);
+	else if (terms == NULL && !agent && !a->organisation_visibility &&
+	    mode == 0 && qp == NULL && pp == NULL && op == NULL && cp == NULL &&
+	    qtn == NULL)
+		res = db_exec(db, STMT_TICKET_COUNT_OWN, &r, "i", a->user_id);
 	else if (terms != NULL)
 		res = db_exec(db, STMT_TICKET_SEARCH_COUNT, &r, VIS_FMT
 		    "IIIIiiiiIIIIss" "si", VIS_ARGS(a), qp, qp, pp, pp, mode, mode,
