@@ -98,6 +98,16 @@ def proc_hwm_kib(pid):
     return 0
 
 
+def proc_cpu_s(pid):
+    """CPU seconds (user + system, all threads) used so far by pid."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def read_metrics(port):
     """{(route, code): count} and {route: (sum_seconds, count)} from /metrics."""
     try:
@@ -321,8 +331,14 @@ throttle = no
             self.wrk(port, conns, self.args.warmup, sc["paths"], sc.get("method", "GET"),
                      sc.get("bodies"), sc.get("headers"))
         before = read_metrics(port) if route else ({}, {})
+        # CPU per request of the server measured, MariaDB and slapd: unlike
+        # requests/s, barely moved by what else the machine runs.
+        server = proc if proc is not None else self.floor
+        pids = [server.pid if server else 0, self.stack.db.pid, self.stack.slapd.pid]
+        cpu0 = [proc_cpu_s(p) for p in pids]
         res = self.wrk(port, conns, self.args.duration, sc["paths"],
                        sc.get("method", "GET"), sc.get("bodies"), sc.get("headers"))
+        cpu1 = [proc_cpu_s(p) for p in pids]
         after = read_metrics(port) if route else ({}, {})
         secs = res["duration_us"] / 1e6
         e = res["errors"]
@@ -333,6 +349,8 @@ throttle = no
                "requests": res["requests"],
                "errors": e["connect"] + e["read"] + e["write"] + e["status"] + e["timeout"],
                "non2xx": e["status"], "conns": conns}
+        n = max(res["requests"], 1)
+        out["cpu_us"] = [(b - a) * 1e6 / n for a, b in zip(cpu0, cpu1)]
         if route:
             c0, l0 = before
             c1, l1 = after
@@ -508,8 +526,10 @@ throttle = no
             for c in self.args.conns:
                 r = self.measure(self.floor_port, c, floors[kind])
                 floor_res[(kind, c)] = r
-                log("floor (%s) %-30s c=%-2d %8.0f req/s  p50 %.2f  p99 %.2f ms%s" % (
+                log("floor (%s) %-30s c=%-2d %8.0f req/s  p50 %.2f  p99 %.2f ms"
+                    "  CPU us/req %s%s" % (
                     kind, FLOORS[kind], c, r["rps"], r["p50_ms"], r["p99_ms"],
+                    "/".join("%.0f" % x for x in r["cpu_us"]),
                     "  ERRORS %d" % r["errors"] if r["errors"] else ""))
                 self.results.append(dict(r, name="floor (%s)" % kind, floor=None,
                                          what=FLOORS[kind], ratio=None))
@@ -521,9 +541,10 @@ throttle = no
                              ratio=r["rps"] / f["rps"] if f["rps"] else None)
                     self.results.append(r)
                     log("%-16s c=%-2d %8.0f req/s  p50 %.2f  p99 %.2f ms  x%.2f of (%s)"
-                        "  RSS %.1f MiB%s" % (
+                        "  RSS %.1f MiB  CPU us/req %s%s" % (
                             sc["name"], c, r["rps"], r["p50_ms"], r["p99_ms"],
                             r["ratio"] or 0, kind, r.get("hwm_mib", 0),
+                            "/".join("%.0f" % x for x in r["cpu_us"]),
                             "  ERRORS %d" % r["errors"] if r["errors"] else ""))
         self.stop_daemon()
         self.stop_floor()
@@ -605,13 +626,14 @@ def fmt_rows(rn):
             "%.2f × (%s)" % (r["ratio"], r["floor"]) if r.get("ratio") is not None else "—",
             "%.1f" % r["hwm_mib"] if "hwm_mib" in r else "—",
             str(r["errors"]) if r["errors"] else "0",
+            "/".join("%.0f" % x for x in r.get("cpu_us", [])) or "—",
             str(r["metrics_count"]) if "metrics_count" in r else "—",
         ])
     return out
 
 
 HEAD = ["scenario", "conns", "req/s", "p50 ms", "p99 ms", "ratio to floor",
-        "peak RSS MiB", "errors", "/metrics count"]
+        "peak RSS MiB", "errors", "CPU µs/req server/db/ldap", "/metrics count"]
 
 
 def text_table(rows):
