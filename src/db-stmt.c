@@ -274,8 +274,6 @@ static const char *const db_stmt_text[DB_STMT_MAX] = {
 	[STMT_COUNTER_NEXT] =
 	    "INSERT INTO ticket_counters (day, counter) VALUES (?, LAST_INSERT_ID(1))"
 	    " ON DUPLICATE KEY UPDATE counter = LAST_INSERT_ID(counter + 1)",
-	[STMT_LAST_INSERT_ID] =
-	    "SELECT LAST_INSERT_ID()",
 	[STMT_ARTICLE_INSERT] =
 	    "INSERT INTO articles (ticket_id, sender, author_id, internal, subject,"
 	    " body, created) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -640,7 +640,6 @@ store_idem_take(struct db *db, const struct ticket_actor *a,
 static enum hd_result
 store_next_number(struct db *db, const char *now, char *tn)
 {
-	struct db_res	*r = NULL;
 	enum hd_result	 res;
 	char		 day[9];
 	int64_t		 counter;
@@ -652,10 +651,8 @@ store_next_number(struct db *db, const char *now, char *tn)
 	day[8] = '\0';
 	if ((res = db_exec(db, STMT_COUNTER_NEXT, NULL, "s", day)) != HD_OK)
 		return (res);
-	if ((res = db_exec(db, STMT_LAST_INSERT_ID, &r, "")) != HD_OK)
-		return (res);
-	counter = db_res_next(r) ? db_res_int(r, 0) : 0;
-	db_res_free(r);
+	/* LAST_INSERT_ID(expr) comes back in the statement's OK packet. */
+	counter = (int64_t)db_insert_id(db);
 	if (ticket_number_format(tn, day, cfg.tickets_system_id, counter) != 0) {
 		log_err("tickets: cannot make a number for %s, counter %lld", day,
 		    (long long)counter);
