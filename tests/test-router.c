@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -85,6 +87,41 @@ test_not_found(void **state HD_UNUSED)
 	assert_int_equal(allowed, M_GET | M_HEAD);
 }
 
+/* Every route of routes.c has its path in doc/api.yaml. */
+static void
+test_every_route_documented(void **state HD_UNUSED)
+{
+	const char	*src = getenv("GIDHD_SRCDIR");
+	char		 path[1024], want[256];
+	char		*doc;
+	FILE		*fp;
+	long		 size;
+	int		 i;
+
+	snprintf(path, sizeof(path), "%s/doc/api.yaml", src != NULL ? src : "..");
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	size = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	doc = calloc(1, (size_t)size + 1);
+	assert_int_equal(fread(doc, 1, (size_t)size, fp), (size_t)size);
+	fclose(fp);
+	for (i = 0; i < routes_count; i++) {
+		const char *p = routes[i].pattern;
+
+		if (strcmp(p, "/*") == 0)
+			continue;
+		if (strncmp(p, "/api/v1", 7) == 0)
+			p += 7;
+		snprintf(want, sizeof(want), "\n  %s:\n", p);
+		if (strstr(doc, want) == NULL)
+			fail_msg("route %s is not documented in doc/api.yaml",
+			    routes[i].pattern);
+	}
+	free(doc);
+}
+
 int
 main(void)
 {
@@ -93,6 +130,7 @@ main(void)
 		cmocka_unit_test(test_head_follows_get),
 		cmocka_unit_test(test_method_not_allowed),
 		cmocka_unit_test(test_not_found),
+		cmocka_unit_test(test_every_route_documented),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
