@@ -49,8 +49,15 @@ export async function loadReference() {
 export async function loadAgentLists() {
 	if (ref.agents && ref.organisations)
 		return;
+	/* Secondary lists: a failure leaves a shorter menu, not a broken page. */
+	const soft = (p) => p.catch((e) => {
+		if (e instanceof ApiError && e.status === 401)
+			throw e;
+		console.warn('could not load a list', e);
+		return {};
+	});
 	const [a, o] = await Promise.all([
-		api('GET', '/agents'), api('GET', '/organisations')]);
+		soft(api('GET', '/agents')), soft(api('GET', '/organisations'))]);
 	ref.agents = a.agents || [];
 	ref.organisations = o.organisations || [];
 }

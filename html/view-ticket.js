@@ -315,19 +315,13 @@ async function historyPanel(ticket, panel) {
 	panel.replaceChildren(h('p', { class: 'loading' }, t('common.loading')));
 	try {
 		const r = await api('GET', `/tickets/${encodeURIComponent(ticket.number)}/history`);
-		const val = (v) => {
-			if (v === null || v === undefined)
-				return '';
-			if (typeof v === 'object')
-				return v.name || v.login || v.code || JSON.stringify(v);
-			return String(v);
-		};
+		const val = (type, v) => historyValue(type, v);
 		const rows = (r.history || []).map((ev) => h('tr', {},
 		    h('td', {}, timeEl(ev.created)),
 		    h('td', {}, personName(ev.actor)),
 		    h('td', {}, historyType(ev.type)),
-		    h('td', {}, val(ev.old)),
-		    h('td', {}, val(ev.new))));
+		    h('td', {}, val(ev.type, ev.old)),
+		    h('td', {}, val(ev.type, ev.new))));
 		panel.replaceChildren(h('div', { class: 'table-wrap' },
 		    h('table', { class: 'history', id: 'history-table' },
 			h('caption', { class: 'visually-hidden' }, t('history.title')),
@@ -337,6 +331,33 @@ async function historyPanel(ticket, panel) {
 	} catch (e) {
 		if (!(e instanceof ApiError && e.status === 401))
 			panel.replaceChildren(message('error', errorText(e)));
+	}
+}
+
+/* A value of the history in words: state, priority, axis and owner by name. */
+function historyValue(type, v) {
+	if (v === null || v === undefined || v === '')
+		return '';
+	if (typeof v === 'object')
+		return v.name || v.login || v.code || JSON.stringify(v);
+	const s = String(v);
+	switch (type) {
+	case 'state':
+		return stateName(s);
+	case 'priority': {
+		const p = ref.priorities.find((x) => String(x.id) === s || x.name === s);
+		return p ? priorityName(p) : s;
+	}
+	case 'queue': {
+		const q = ref.queues.find((x) => x.code === s || x.name === s);
+		return q ? queueName(q) : s;
+	}
+	case 'owner': {
+		const a = (ref.agents || []).find((x) => x.login === s);
+		return a ? personName(a) : s;
+	}
+	default:
+		return s;
 	}
 }
 
