@@ -303,23 +303,49 @@ async function run() {
 		await shot(rp, '02-login-error');
 	}, { independent: true });
 
-	await test('login errors: no_access, too_many_attempts and directory_unavailable each have their message (replies simulated in the browser)', async () => {
-		const cases = [
-			[403, 'no_access', {}, "n'a pas accès au centre d'assistance"],
-			[429, 'too_many_attempts', { 'Retry-After': '180' }, 'Réessayez dans 3 minutes'],
-			[503, 'directory_unavailable', {}, "L'annuaire ne répond pas"],
-		];
-		for (const [status, code, headers, expect] of cases) {
+	await test('login errors: too many attempts (the sixth wrong password in a row) gives its message', async () => {
+		const who = `portal.${RUN}`;
+		let last = '';
+		for (let i = 0; i < 8 && !last.includes('Trop de tentatives'); i++) {
+			await login(rp, who, { password: `wrong-${i}`, expectError: true });
+			await rp.waitForSelector('#login-submit:not([disabled])');
+			last = await rp.textContent('#login-status');
+		}
+		assert(/Trop de tentatives de connexion\. Réessayez dans \d+ minutes?\./.test(last), `message: ${last}`);
+	}, { independent: true });
+
+	await test('login errors: a person of the directory in none of the groups is told they have no access', async () => {
+		const user = process.env.GIDHD_NO_ACCESS_LOGIN;
+		if (user) {
+			await login(rp, user, { expectError: true });
+		} else {
+			/* No such person in this directory: the server's reply is simulated. */
+			diag('no person without groups in the test directory: 403 no_access simulated in the browser');
 			await rp.route('**/api/v1/session', (route) => route.fulfill({
-				status, headers: { 'Content-Type': 'application/json', ...headers },
-				body: JSON.stringify({ error: { code, message: code } })
+				status: 403, headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ error: { code: 'no_access', message: 'no access' } })
 			}));
 			await login(rp, REFERENT.login, { expectError: true });
-			await rp.waitForFunction((c) => {
-				const s = document.getElementById('login-status');
-				return s && s.textContent.includes(c);
-			}, expect);
-			await rp.unroute('**/api/v1/session');
+		}
+		await rp.waitForSelector('#login-submit:not([disabled])');
+		const msg = await rp.textContent('#login-status');
+		await rp.unroute('**/api/v1/session');
+		assert(msg.includes("n'a pas accès au centre d'assistance"), `message: ${msg}`);
+	}, { independent: true });
+
+	await test('login errors: the directory unreachable gives "l\'annuaire ne répond pas"', async () => {
+		const url = process.env.GIDHD_URL_NO_DIRECTORY;
+		assert(url, 'run.py gives a daemon without directory');
+		const page = await browsers.referent.context.newPage();
+		try {
+			await page.goto(url);
+			await login(page, REFERENT.login, { expectError: true });
+			await page.waitForSelector('#login-status .message.error', { timeout: 30000 });
+			const msg = await page.textContent('#login-status');
+			assert(msg.includes("L'annuaire ne répond pas"), `message: ${msg}`);
+			await shot(page, '02b-login-directory-unavailable', false);
+		} finally {
+			await page.close();
 		}
 	}, { independent: true });
 

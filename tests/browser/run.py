@@ -98,6 +98,31 @@ def api_missing(daemon):
     return None
 
 
+def daemon_extra():
+    """Settings for our daemons. The integration suite's failed logins from
+    this address must not throttle ours: the per-address cap is raised (the
+    per-login one, which the tests check, stays)."""
+    sample = os.path.join(SRCDIR, "etc", "gid-helpdesk.conf.sample")
+    try:
+        with open(sample) as f:
+            text = f.read()
+    except OSError:
+        return {}
+    if "max_failures_per_address" in text:
+        return {"login": {"max_failures_per_address": "100000"}}
+    return {}
+
+
+def no_access_login():
+    """A person of the test directory with a password and no group."""
+    path = os.path.join(SRCDIR, "tests", "data", "directory-test.ldif")
+    try:
+        with open(path) as f:
+            return "t.nogroup" if "uid: t.nogroup" in f.read() else None
+    except OSError:
+        return None
+
+
 def selected():
     """GIDHD_PYTEST_K picks tests by name: run ours only when it names them."""
     k = os.environ.get("GIDHD_PYTEST_K", "")
@@ -131,9 +156,10 @@ def main():
         log("starting a private stack in %s" % d)
         st = own = stackmod.Stack(d).up(ldifs)
     daemon = None
+    nodir = None
     try:
         conftest.migrate(st)
-        daemon = conftest.Daemon(st).start()
+        daemon = conftest.Daemon(st, daemon_extra()).start()
         log("daemon on %s (log %s)" % (daemon.url, daemon.log_path))
         reason = api_missing(daemon)
         if reason:
@@ -146,6 +172,15 @@ def main():
         env = dict(os.environ)
         env.update({"GIDHD_URL": daemon.url + "/", "GIDHD_SCREENSHOTS": shots,
                     "GIDHD_PLAYWRIGHT_DIR": pwdir, "GIDHD_CHROMIUM": CHROMIUM})
+        # A second daemon whose directory is a closed port: login gives 503.
+        dead = stackmod.free_port()
+        nodir = conftest.Daemon(st, dict(daemon_extra(), ldap={
+            "uri": "ldap://127.0.0.1:%d" % dead, "network_timeout": "1",
+            "timeout": "1"})).start()
+        env["GIDHD_URL_NO_DIRECTORY"] = nodir.url + "/"
+        nogroup = no_access_login()
+        if nogroup:
+            env["GIDHD_NO_ACCESS_LOGIN"] = nogroup
         lines = []
         try:
             p = subprocess.run([NODE, os.path.join(HERE, "portal.test.mjs")],
@@ -174,19 +209,21 @@ def main():
         if node_rc != 0:
             n += 1
             out("not ok %d - portal.test.mjs ended with status %s" % (n, node_rc))
-        rc = daemon.stop()
-        errs = daemon.sanitizer_errors()
-        n += 1
-        if rc == 0 and not errs:
-            out("ok %d - portal: the daemon stopped with status 0 and no sanitizer error" % n)
-        else:
-            out("not ok %d - portal: the daemon stopped with status %s, sanitizer: %s (log %s)"
-                % (n, rc, errs[:3], daemon.log_path))
-        daemon = None
+        for what, dd in (("the daemon", daemon), ("the daemon without directory", nodir)):
+            rc = dd.stop()
+            errs = dd.sanitizer_errors()
+            n += 1
+            if rc == 0 and not errs:
+                out("ok %d - portal: %s stopped with status 0 and no sanitizer error" % (n, what))
+            else:
+                out("not ok %d - portal: %s stopped with status %s, sanitizer: %s (log %s)"
+                    % (n, what, rc, errs[:3], dd.log_path))
+        daemon = nodir = None
         out("1..%d" % n)
     finally:
-        if daemon is not None:
-            daemon.stop()
+        for dd in (daemon, nodir):
+            if dd is not None:
+                dd.stop()
         if own is not None:
             own.down()
 
