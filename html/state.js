@@ -34,8 +34,27 @@ export function roleLabels() {
 	return roles().map((r) => t(`role.${r}`));
 }
 
-/* Queues, priorities and states; agents also get agents and organisations. */
+/*
+ * Queues, priorities and states, loaded after login. A failure is not fatal
+ * here (the header and the page still draw); the views that need the lists
+ * call needReference(), which tries again and reports the error.
+ */
 export async function loadReference() {
+	try {
+		await fetchReference();
+	} catch (e) {
+		if (e instanceof ApiError && e.status === 401)
+			throw e;
+		console.warn('reference lists not loaded', e);
+	}
+}
+
+export async function needReference() {
+	if (ref.queues.length === 0 || ref.priorities.length === 0 || ref.states.length === 0)
+		await fetchReference();
+}
+
+async function fetchReference() {
 	const [q, p, s] = await Promise.all([
 		api('GET', '/queues'), api('GET', '/priorities'), api('GET', '/states')]);
 	ref.queues = q.queues || [];

@@ -10,12 +10,13 @@
 import { api } from './api.js';
 import { h, message, randomKey } from './dom.js';
 import { t } from './i18n.js';
-import { ref, queueName, queueDescription, priorityName, errorText } from './state.js';
+import { ref, queueName, queueDescription, priorityName, errorText, needReference } from './state.js';
 import { attachmentPicker, uploadAll, ticketHref } from './widgets.js';
 
 const TITLE_MAX = 255;
 
 export async function renderNewTicket(ctx) {
+	await needReference();
 	const idempotencyKey = randomKey();
 	const status = h('div', { id: 'new-status' });
 

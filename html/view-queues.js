@@ -7,7 +7,7 @@
 import { api } from './api.js';
 import { h, fmtNum } from './dom.js';
 import { t, tn } from './i18n.js';
-import { ref, queueName, queueDescription, priorityName, stateTypeName, loadAgentLists, reloadQueues } from './state.js';
+import { ref, queueName, queueDescription, priorityName, stateTypeName, loadAgentLists, reloadQueues, needReference } from './state.js';
 import { ticketTable, pager } from './widgets.js';
 
 const TYPES = ['new', 'open', 'pending', 'closed'];
@@ -82,7 +82,7 @@ function compact(o) {
 export async function renderQueue(ctx) {
 	const code = ctx.params.code;
 	const o = optionsOf(ctx.query);
-	await loadAgentLists();
+	await Promise.all([loadAgentLists(), needReference()]);
 	const queue = ref.queues.find((q) => q.code === code) || { code, name: code };
 	const data = await api('GET', '/tickets', {
 		query: {

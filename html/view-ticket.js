@@ -15,7 +15,7 @@ import { h, message, fmtDate, fmtSize, firstLines, timeEl } from './dom.js';
 import { t, tn, has } from './i18n.js';
 import {
 	session, ref, isAgent, isClosed, queueName, priorityName, stateName,
-	errorText, loadAgentLists
+	errorText, loadAgentLists, needReference
 } from './state.js';
 import { stateBadge, priorityBadge, attachmentPicker, uploadAll } from './widgets.js';
 
@@ -421,7 +421,8 @@ export async function renderTicket(ctx) {
 				return null;
 			throw e;
 		}),
-		agent ? loadAgentLists() : null]);
+		agent ? loadAgentLists() : null,
+		needReference()]);
 	if (!r) {
 		ctx.show(h('section', { class: 'view' },
 		    h('h1', {}, t('ticket.notfound.title')),
