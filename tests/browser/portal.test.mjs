@@ -105,6 +105,8 @@ async function openBrowser(who) {
 		executablePath: CHROMIUM, headless: true, args: ARGS,
 		viewport: { width: 1280, height: 800 }, locale: 'fr-FR', timezoneId: 'Africa/Casablanca',
 		acceptDownloads: false,
+		/* The browser's own words (the file picker's button) in French too. */
+		env: { ...process.env, LANGUAGE: 'fr', LANG: 'fr_FR.UTF-8' },
 	});
 	context.setDefaultTimeout(20000);
 	const page = context.pages()[0] || await context.newPage();
