@@ -26,6 +26,8 @@ BUILDDIR = os.environ.get("GIDHD_BUILDDIR", os.path.join(SRCDIR, "build", "dev")
 DAEMON = os.path.join(BUILDDIR, "gid-helpdeskd")
 ADMIN = os.path.join(BUILDDIR, "gid-helpdesk")
 DEMO_PASSWORD = "Demo2026!"
+DEMO_LDIF = os.path.join(SRCDIR, "etc", "demo", "directory.ldif")
+TEST_LDIF = os.path.join(SRCDIR, "tests", "data", "directory-test.ldif")
 SANITIZER_RE = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:")
 
 
@@ -72,10 +74,9 @@ def stack():
         st = stackmod.Stack.load(d)
     else:
         d = os.path.join(BUILDDIR, "tests", "stack")
-        ldifs = [os.path.join(SRCDIR, "etc", "demo", "directory.ldif")]
-        extra = os.path.join(SRCDIR, "tests", "data", "directory-test.ldif")
-        if os.path.exists(extra):
-            ldifs.append(extra)
+        ldifs = [DEMO_LDIF]
+        if os.path.exists(TEST_LDIF):
+            ldifs.append(TEST_LDIF)
         st = own = stackmod.Stack(d).up(ldifs)
     migrate(st)
     yield st
@@ -230,6 +231,51 @@ def make_daemon(stack):
 def daemon(make_daemon):
     """A daemon with default test settings, shared by a module."""
     return make_daemon()
+
+
+@pytest.fixture(scope="session")
+def make_slapd(stack):
+    """Start private slapds under the stack directory (the demo and test
+    directory unless ldifs is given; other keywords go to stack.Slapd);
+    all are stopped at the end. For tests that stop, break or change a
+    directory without touching the shared one."""
+    started = []
+
+    def make(name, ldifs=None, **kw):
+        s = stackmod.Slapd(os.path.join(stack.dir, "slapd-" + name),
+                           ldifs=[DEMO_LDIF, TEST_LDIF] if ldifs is None else ldifs,
+                           **kw)
+        s.setup()
+        s.start()
+        started.append(s)
+        return s
+
+    yield make
+    for s in started:
+        s.stop()
+
+
+@pytest.fixture(scope="session")
+def cert_authority(stack):
+    """A test CA made at run time; .issue(name) signs server certificates."""
+    return stackmod.CertAuthority(os.path.join(stack.dir, "ca"))
+
+
+class SlapdLog:
+    """What a slapd did since this object was made (its -d stats log)."""
+
+    def __init__(self, slapd):
+        self.path = slapd.log_path()
+        self.offset = os.path.getsize(self.path)
+
+    def text(self):
+        time.sleep(0.2)     # slapd writes its log lines asynchronously
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            return f.read().decode("utf-8", "replace")
+
+    def count(self, pattern):
+        return len(re.findall(pattern, self.text()))
 
 
 def sql(st, statements):
