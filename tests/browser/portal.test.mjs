@@ -768,6 +768,10 @@ async function run() {
 	}, { independent: true });
 
 	await test('Rapports: no entry for agents; an admin gets the entry and a placeholder without figures', async () => {
+		if (!(await ap.$('#whoami'))) {
+			await ap.goto(BASE);
+			await login(ap, AGENT.login);
+		}
 		assert(!(await ap.textContent('nav.main-nav')).includes('Rapports'), 'agents: no Rapports');
 		await goto(ap, '#/reports');
 		assertEq((await ap.textContent('h1')).trim(), 'Page introuvable', 'agents: not their page');
