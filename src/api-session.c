@@ -14,7 +14,6 @@
 
 #include "api.h"
 #include "audit.h"
-#include "conf.h"
 #include "db.h"
 #include "directory.h"
 #include "json.h"

@@ -44,7 +44,7 @@ api_tokens_create(struct hd_req *r)
 	static const char *const keys[] = { "name", "expires_in_days", NULL };
 	cJSON		*o, *t = NULL, *out;
 	const char	*name, *bad;
-	char		 err[160], secret[TOKEN_LEN + 1], id[24];
+	char		 err[160], secret[TOKEN_LEN + 1], id[24], loc[64];
 	int64_t		 days = 0;
 	enum hd_result	 res;
 
@@ -88,8 +88,8 @@ api_tokens_create(struct hd_req *r)
 	explicit_bzero(secret, sizeof(secret));
 	out = cJSON_CreateObject();
 	cJSON_AddItemToObject(out, "token", t);
-	snprintf(err, sizeof(err), "/api/v1/tokens/%s", id);
-	reply_header(r, "Location", err);
+	snprintf(loc, sizeof(loc), "/api/v1/tokens/%s", id);
+	reply_header(r, "Location", loc);
 	reply_json(r, 201, out);
 out:
 	cJSON_Delete(o);

@@ -5,6 +5,8 @@
  */
 #include "helpdesk.h"
 
+#include <string.h>
+
 #include "audit.h"
 #include "conf.h"
 #include "db.h"
@@ -12,6 +14,24 @@
 
 /* login_failures.login holds 190 code points. */
 #define THROTTLE_LOGIN_MAX	190
+
+/*
+ * The key a login is counted under: the directory ignores spaces at either
+ * end of a login (RFC 4518), so " alice " must not buy more attempts than
+ * "alice"; the column's collation already ignores case.
+ */
+static void
+login_throttle_key(char *buf, size_t len, const char *login)
+{
+	size_t	n;
+
+	while (*login == ' ')
+		login++;
+	audit_clip(buf, len, login, THROTTLE_LOGIN_MAX);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+}
 
 /* Columns of STMT_THROTTLE_COUNT. */
 enum { C_PAIR, C_PAIR_WAIT, C_ADDR, C_ADDR_WAIT };
@@ -28,7 +48,7 @@ login_throttle_check(struct db *db, const char *login, const char *ip,
 	*retry_after = 0;
 	if (!cfg.login_throttle)
 		return (HD_OK);
-	audit_clip(key, sizeof(key), login, THROTTLE_LOGIN_MAX);
+	login_throttle_key(key, sizeof(key), login);
 	if ((rc = db_exec(db, STMT_THROTTLE_COUNT, &res, "ssiisi", key, key,
 	    window, window, ip, window)) != HD_OK)
 		return (rc);
@@ -56,7 +76,7 @@ login_throttle_fail(struct db *db, const char *login, const char *ip)
 
 	if (!cfg.login_throttle)
 		return (HD_OK);
-	audit_clip(key, sizeof(key), login, THROTTLE_LOGIN_MAX);
+	login_throttle_key(key, sizeof(key), login);
 	return (db_exec(db, STMT_THROTTLE_FAIL, NULL, "ss", key, ip));
 }
 
@@ -67,6 +87,6 @@ login_throttle_clear(struct db *db, const char *login, const char *ip)
 
 	if (!cfg.login_throttle)
 		return (HD_OK);
-	audit_clip(key, sizeof(key), login, THROTTLE_LOGIN_MAX);
+	login_throttle_key(key, sizeof(key), login);
 	return (db_exec(db, STMT_THROTTLE_CLEAR, NULL, "ss", ip, key));
 }

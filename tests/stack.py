@@ -8,8 +8,8 @@ stopped by PID. Nothing here touches a system service.
 
 The Stack class is also imported by tests/conftest.py, which stops and
 restarts the services to test faults, and starts extra slapds of its own
-(Slapd with ldaps:// and StartTLS, certificates from a CertAuthority made at run
-time with openssl).
+(Slapd with ldaps:// and StartTLS, certificates from a CertAuthority made
+at run time with openssl).
 
 An LDIF file whose records carry "changetype:" (tests/data/directory-test.ldif
 adds members to the demo's groups) is applied with ldapmodify once slapd
@@ -206,8 +206,12 @@ class Slapd:
         if self.ldaps_port:
             wait_port(self.ldaps_port, proc=self.proc)
         # Change LDIFs go in once, on the first start after setup().
-        while self.pending_changes:
-            self.modify_file(self.pending_changes.pop(0))
+        try:
+            while self.pending_changes:
+                self.modify_file(self.pending_changes.pop(0))
+        except Exception:
+            self.stop()
+            raise
         return self
 
     def modify_file(self, path):
@@ -376,12 +380,17 @@ class Stack:
     def up(self, ldifs, durable=True):
         os.makedirs(self.dir, exist_ok=True)
         self.slapd = Slapd(os.path.join(self.dir, "ldap"), ldifs=ldifs)
-        self.slapd.setup()
-        self.slapd.start()
         self.db = Mariadb(os.path.join(self.dir, "mariadb"), durable=durable)
-        self.db.setup()
-        self.db.start()
-        self.db.create_database()
+        try:
+            self.slapd.setup()
+            self.slapd.start()
+            self.db.setup()
+            self.db.start()
+            self.db.create_database()
+        except BaseException:
+            # Nothing of a half-started stack may keep running.
+            self.down()
+            raise
         with open(os.path.join(self.dir, "ldap.secret"), "w") as f:
             f.write(SERVICE_PW + "\n")
         with open(os.path.join(self.dir, "db.secret"), "w") as f:

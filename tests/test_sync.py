@@ -243,3 +243,49 @@ def test_sync_leaves_an_ambiguous_login_alone(env):
     assert "2 entries have the login g.0005" in r.stderr
     assert env.sql("SELECT dn, name, active, roles FROM users WHERE login = 'g.0005'") \
         == before
+
+
+def test_sync_by_memberof_agrees_with_group_search(stack, make_slapd, tmp_path):
+    """The demo and test directory with memberOf (dynlist): a sync that reads
+    memberOf, then one that reads the groups, find the same people with the
+    same roles."""
+    s = make_slapd("sync-memberof", modules="moduleload dynlist",
+                   extra_global="include /etc/ldap/schema/dyngroup.schema",
+                   overlays="overlay dynlist\n"
+                   "dynlist-attrset groupOfURLs memberURL member+memberOf@groupOfNames")
+    db = SYNC_DB + "_mo"
+    stack.db.sql("DROP DATABASE IF EXISTS %s; CREATE DATABASE %s CHARACTER SET utf8mb4"
+                 " COLLATE utf8mb4_unicode_ci; GRANT ALL ON %s.* TO '%s'@'127.0.0.1';"
+                 % (db, db, db, stackmod.DB_USER))
+    try:
+        confs = {}
+        for mode in ("memberof", "search"):
+            confs[mode] = str(tmp_path / (mode + ".conf"))
+            write_conf(confs[mode], base_conf(stack, 1, {
+                "database": {"name": db},
+                "ldap": {"uri": s.uri, "group_membership": mode}}))
+        r = subprocess.run([ADMIN, "-c", confs["memberof"], "migrate", "--sql-dir",
+                            os.path.join(stackmod.SRCDIR, "sql")],
+                           capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        runs = {}
+        for mode in ("memberof", "search"):
+            r = subprocess.run([ADMIN, "-c", confs[mode], "sync"],
+                               capture_output=True, text=True, timeout=120)
+            m = SUMMARY.search(r.stdout)
+            assert r.returncode == 0 and m, (mode, r.stdout, r.stderr)
+            runs[mode] = tuple(int(x) for x in m.groups())
+            assert "2 entries have the login t.dup" in r.stderr
+        created = runs["memberof"][0]
+        assert created >= 20
+        assert runs["memberof"] == (created, 0, 0, 0)
+        assert runs["search"] == (0, 0, 0, created)
+        out = stack.db.sql("SELECT login, roles FROM users WHERE login IN"
+                           " ('t.multi', 't.js', 'admin.benzaari', 'a.benali')"
+                           " ORDER BY login", database=db)
+        assert out.split("\n")[:4] == ["a.benali\t1", "admin.benzaari\t4",
+                                       "t.js\t2", "t.multi\t3"]
+        assert stack.db.sql("SELECT COUNT(*) FROM users WHERE login IN"
+                            " ('t.nogroup', 't.dup', 't.js2')", database=db).strip() == "0"
+    finally:
+        stack.db.sql("DROP DATABASE IF EXISTS %s" % db)
