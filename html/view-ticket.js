@@ -342,8 +342,11 @@ function historyValue(type, v) {
 		return v.name || v.login || v.code || JSON.stringify(v);
 	const s = String(v);
 	switch (type) {
+	case 'created':
 	case 'state':
-		return stateName(s);
+		return ref.states.some((x) => x.name === s) ? stateName(s) : s;
+	case 'article':
+		return '';	/* an article's id: the exchange itself is in the other tab */
 	case 'priority': {
 		const p = ref.priorities.find((x) => String(x.id) === s || x.name === s);
 		return p ? priorityName(p) : s;

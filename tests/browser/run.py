@@ -98,21 +98,6 @@ def api_missing(daemon):
     return None
 
 
-def daemon_extra():
-    """Settings for our daemons. The integration suite's failed logins from
-    this address must not throttle ours: the per-address cap is raised (the
-    per-login one, which the tests check, stays)."""
-    sample = os.path.join(SRCDIR, "etc", "gid-helpdesk.conf.sample")
-    try:
-        with open(sample) as f:
-            text = f.read()
-    except OSError:
-        return {}
-    if "max_failures_per_address" in text:
-        return {"login": {"max_failures_per_address": "100000"}}
-    return {}
-
-
 def no_access_login():
     """A person of the test directory with a password and no group."""
     path = os.path.join(SRCDIR, "tests", "data", "directory-test.ldif")
@@ -159,7 +144,7 @@ def main():
     nodir = None
     try:
         conftest.migrate(st)
-        daemon = conftest.Daemon(st, daemon_extra()).start()
+        daemon = conftest.Daemon(st).start()
         log("daemon on %s (log %s)" % (daemon.url, daemon.log_path))
         reason = api_missing(daemon)
         if reason:
@@ -174,7 +159,7 @@ def main():
                     "GIDHD_PLAYWRIGHT_DIR": pwdir, "GIDHD_CHROMIUM": CHROMIUM})
         # A second daemon whose directory is a closed port: login gives 503.
         dead = stackmod.free_port()
-        nodir = conftest.Daemon(st, dict(daemon_extra(), ldap={
+        nodir = conftest.Daemon(st, dict(ldap={
             "uri": "ldap://127.0.0.1:%d" % dead, "network_timeout": "1",
             "timeout": "1"})).start()
         env["GIDHD_URL_NO_DIRECTORY"] = nodir.url + "/"
