@@ -80,6 +80,17 @@ export async function renderNewTicket(ctx) {
 			input.removeAttribute('aria-invalid');
 	}
 
+	/* An error goes away as soon as its field is filled in. */
+	title.addEventListener('input', () => {
+		if (title.value.trim())
+			fieldError(title, 'new-title-error', '');
+	});
+	body.addEventListener('input', () => {
+		if (body.value.trim())
+			fieldError(body, 'new-body-error', '');
+	});
+	axes.addEventListener('change', () => fieldError(axes, 'new-queue-error', ''));
+
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		status.replaceChildren();

@@ -105,8 +105,7 @@ async function openBrowser(who) {
 		executablePath: CHROMIUM, headless: true,
 		viewport: { width: 1280, height: 800 }, locale: 'fr-FR', timezoneId: 'Africa/Casablanca',
 		acceptDownloads: false,
-		/* The browser's own words (the file picker's button) in French too. */
-		args: [...ARGS, '--lang=fr-FR'],
+		args: ARGS,
 	});
 	context.setDefaultTimeout(20000);
 	const page = context.pages()[0] || await context.newPage();
@@ -443,6 +442,8 @@ async function run() {
 		await rp.fill('#new-title', `Bordereau rejeté à la validation ${RUN}`);
 		await rp.fill('#new-body', `Bonjour,\nLe bordereau 2026/118 est rejeté à la validation.\nMessage : « montant incohérent ».\nMerci.\n${RUN}`);
 		await rp.fill('#new-requester', 'SEGMA Imprimerie officielle');
+		assertEq(await rp.$$eval('#new-form .field-error:not([hidden])', (e) => e.length), 0,
+		    'the errors went away as the fields were filled in');
 		await shot(rp, '03-new-ticket');
 		await audit(rp, 'new ticket');
 		await rp.click('#new-submit');
