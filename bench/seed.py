@@ -364,7 +364,7 @@ FROM ({base}) x JOIN users u ON u.id = x.customer""".format(
     # Articles: ids (ticket - 1) * 8 + k, so the first one's id is known.
     # Odd k: the référent; even k: an agent, one in five an internal note.
     # The first carries the title as its subject (as the daemon writes it).
-    # Bodies come from a pool of BODIES texts made once (6 to 24 words).
+    # Bodies come from a pool of BODIES texts made once (4 to 16 words).
     articles = """
 INSERT INTO articles (id, ticket_id, sender, author_id, internal, {subject_col}
   body, created)
@@ -385,7 +385,7 @@ WHERE t.id BETWEEN {lo} AND {hi}""".format(
 CREATE TABLE IF NOT EXISTS bench_seed_bodies (id INT PRIMARY KEY, body TEXT NOT NULL)
   ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 INSERT IGNORE INTO bench_seed_bodies SELECT seq, {body} FROM seq_0_to_{last}""".format(
-        body=words("seq", "w", 6, 24), last=BODIES - 1)
+        body=words("seq", "w", 4, 16), last=BODIES - 1)
     history = """
 INSERT INTO ticket_history (ticket_id, type, actor_id, article_id, internal,
   old_value, new_value, created)
