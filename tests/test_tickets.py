@@ -280,7 +280,7 @@ def test_referent_closes_and_reopens_only(people, stack):
     r = api(a, "POST", "/api/v1/tickets/%s/articles" % tn,
             json={"body": "note", "internal": True})
     is_error(r, 403, "forbidden")
-    assert counts(stack) == before
+    assert counts(stack).adds_nothing_to(before)
     r = api(a, "PATCH", "/api/v1/tickets/" + tn, json={"state": "closed successful"})
     assert r.status_code == 200 and r.json()["ticket"]["state"]["name"] == "closed successful"
     r = api(a, "PATCH", "/api/v1/tickets/" + tn, json={"state": "open"})
@@ -304,7 +304,7 @@ def test_if_match_conflicts(people, stack):
     r = api(agent, "PATCH", "/api/v1/tickets/" + tn, json={"priority": 1},
             headers={"If-Match": etag})
     is_error(r, 412, "precondition_failed")
-    assert counts(stack) == before
+    assert counts(stack).adds_nothing_to(before)
     assert sql(stack, "SELECT priority_id, version FROM tickets WHERE tn = '%s';" % tn) == [["5", "2"]]
     # An article changes the ticket, so its ETag too.
     r = api(a, "POST", "/api/v1/tickets/%s/articles" % tn, json={"body": "précision"})

@@ -118,7 +118,7 @@ def test_import_mailbox(daemon, stack, sessions, tmp_path):
     r = run_import(daemon, box)
     assert r.returncode == 0, r.stderr
     assert "5 messages: 0 tickets created, 0 articles added, 5 already imported" in r.stdout
-    assert counts(stack) == before
+    assert counts(stack).adds_nothing_to(before)
 
     # Replies naming a ticket become its articles, with their dates and
     # senders; the state stays (history is history).
@@ -190,4 +190,4 @@ b""" % run)
     before = counts(stack)
     r = run_import(daemon, "--queue", "nope", other)
     assert r.returncode == 1 and "1 failed" in r.stdout and "Unknown queue" in r.stderr
-    assert counts(stack) == before
+    assert counts(stack).adds_nothing_to(before)

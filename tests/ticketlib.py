@@ -36,10 +36,34 @@ def new_ticket(s, title=None, body="Le mandat est bloqué au visa.", queue="depe
     return r.json()["ticket"] if expect == 201 else r
 
 
+# Tables whose expired rows the daemons' maintenance tick deletes at any time.
+PURGED = {"uploads": "id", "idempotency_keys": "id"}
+
+
+class Snapshot:
+    """What the ticket tables hold, to check that a refused request wrote
+    nothing. Rows that a daemon's periodic purge removes in the meantime
+    (expired uploads, idempotency keys) do not count as a change."""
+
+    def __init__(self, stack):
+        q = " UNION ALL ".join("SELECT '%s', COUNT(*) FROM %s" % (t, t)
+                               for t in TABLES if t not in PURGED)
+        self.counts = {name: int(n) for name, n in sql(stack, q + ";")}
+        self.keys = {t: {row[0] for row in sql(stack, "SELECT %s FROM %s;" % (k, t))}
+                     for t, k in PURGED.items()}
+
+    def adds_nothing_to(self, before):
+        """True when this (later) snapshot has no row that before lacked."""
+        return (self.counts == before.counts and
+                all(self.keys[t] <= before.keys[t] for t in PURGED))
+
+    def __repr__(self):
+        return "Snapshot(%r, %r)" % (self.counts, {t: len(k) for t, k in self.keys.items()})
+
+
 def counts(stack):
-    """Rows in every ticket table, to check that a refused request wrote nothing."""
-    q = " UNION ALL ".join("SELECT '%s', COUNT(*) FROM %s" % (t, t) for t in TABLES)
-    return {name: int(n) for name, n in sql(stack, q + ";")}
+    """A Snapshot of the ticket tables, to check that a refused request wrote nothing."""
+    return Snapshot(stack)
 
 
 def is_error(r, status, code=None):
