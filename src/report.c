@@ -41,7 +41,7 @@ static const struct report_def report_defs[] = {
 	  "Per UTC day, axis and priority: tickets created, closed (last "
 	  "closed that day and still closed), of which closed unsuccessful, "
 	  "and reopenings.",
-	  STMT_REPORT_ACTIVITY_DAILY, "FTqql", true, 9,
+	  STMT_REPORT_ACTIVITY_DAILY, "FTql", true, 9,
 	  { { "day", RT_DATE }, ACTIVITY_COLUMNS } },
 	{ "activity_weekly",
 	  "Tickets créés et clos par semaine",
@@ -50,7 +50,7 @@ static const struct report_def report_defs[] = {
 	  "seuls les jours de la période comptent.",
 	  "Per ISO week (Monday to Sunday, UTC), axis and priority; only the "
 	  "days of the period count.",
-	  STMT_REPORT_ACTIVITY_WEEKLY, "FTqql", true, 10,
+	  STMT_REPORT_ACTIVITY_WEEKLY, "FTql", true, 10,
 	  { { "iso_week", RT_TEXT }, { "week_start", RT_DATE },
 	    ACTIVITY_COLUMNS } },
 	{ "activity_monthly",
@@ -60,7 +60,7 @@ static const struct report_def report_defs[] = {
 	  "comptent.",
 	  "Per UTC month, axis and priority; only the days of the period "
 	  "count.",
-	  STMT_REPORT_ACTIVITY_MONTHLY, "FTqql", true, 9,
+	  STMT_REPORT_ACTIVITY_MONTHLY, "FTql", true, 9,
 	  { { "month", RT_DATE }, ACTIVITY_COLUMNS } },
 	{ "backlog",
 	  "Tickets ouverts par ancienneté",
@@ -70,7 +70,7 @@ static const struct report_def report_defs[] = {
 	  "s'applique pas.",
 	  "Per axis, the tickets open now by age: under one day, 1 to 3, 3 to "
 	  "7, 7 to 30, 30 days and more. The period does not apply.",
-	  STMT_REPORT_BACKLOG, "qql", false, 8,
+	  STMT_REPORT_BACKLOG, "ql", false, 8,
 	  { { "queue", RT_TEXT }, { "queue_name", RT_TEXT },
 	    { "lt_1d", RT_INT }, { "d1_3", RT_INT }, { "d3_7", RT_INT },
 	    { "d7_30", RT_INT }, { "gt_30d", RT_INT }, { "total", RT_INT } } },
@@ -83,7 +83,7 @@ static const struct report_def report_defs[] = {
 	  "Per axis and priority, the tickets first answered by the support "
 	  "centre in the period: count, median and 90th percentile of the "
 	  "delay, in seconds.",
-	  STMT_REPORT_RESPONSE_TIMES, "ftqql", true, 7,
+	  STMT_REPORT_RESPONSE_TIMES, "ftql", true, 7,
 	  { TIMES_COLUMNS } },
 	{ "resolution_times",
 	  "Délai de résolution",
@@ -94,7 +94,7 @@ static const struct report_def report_defs[] = {
 	  "Per axis and priority, the tickets closed in the period (and still "
 	  "closed): count, median and 90th percentile of the time from "
 	  "creation to closing, in seconds.",
-	  STMT_REPORT_RESOLUTION_TIMES, "ftqql", true, 7,
+	  STMT_REPORT_RESOLUTION_TIMES, "ftql", true, 7,
 	  { TIMES_COLUMNS } },
 	{ "organisations",
 	  "Par trésorerie",
@@ -104,7 +104,7 @@ static const struct report_def report_defs[] = {
 	  "médian (secondes).",
 	  "Per organisation: tickets opened in the period, open now, closed "
 	  "in the period and their median resolution time (seconds).",
-	  STMT_REPORT_ORGANISATIONS, "ftqqqqftqql", true, 5,
+	  STMT_REPORT_ORGANISATIONS, "ftqqftql", true, 5,
 	  { { "organisation", RT_TEXT }, { "opened", RT_INT },
 	    { "open_now", RT_INT }, { "closed", RT_INT },
 	    { "median_resolution_seconds", RT_INT } } },
@@ -115,7 +115,7 @@ static const struct report_def report_defs[] = {
 	  "réponses écrites, notes internes et clôtures dans la période.",
 	  "Per agent: open tickets owned now, replies written, internal notes "
 	  "and closings in the period.",
-	  STMT_REPORT_AGENTS, "qqFTqql", true, 6,
+	  STMT_REPORT_AGENTS, "qFTql", true, 6,
 	  { { "login", RT_TEXT }, { "name", RT_TEXT },
 	    { "open_owned", RT_INT }, { "replies", RT_INT },
 	    { "notes", RT_INT }, { "closed", RT_INT } } },
@@ -126,7 +126,7 @@ static const struct report_def report_defs[] = {
 	  "un état ni clos ni fusionné.",
 	  "Each reopening in the period: a closed ticket set to a state "
 	  "neither closed nor merged.",
-	  STMT_REPORT_REOPENED, "ftqql", true, 10,
+	  STMT_REPORT_REOPENED, "ftql", true, 10,
 	  { { "reopened", RT_TIME }, { "number", RT_TEXT },
 	    { "queue", RT_TEXT }, { "queue_name", RT_TEXT },
 	    { "priority", RT_INT }, { "priority_name", RT_TEXT },
@@ -137,7 +137,7 @@ static const struct report_def report_defs[] = {
 	  "Tickets closed unsuccessful",
 	  "Les tickets clos sans succès dont la clôture est dans la période.",
 	  "The tickets closed unsuccessful whose closing is in the period.",
-	  STMT_REPORT_CLOSED_UNSUCCESSFUL, "ftqql", true, 10,
+	  STMT_REPORT_CLOSED_UNSUCCESSFUL, "ftql", true, 10,
 	  { { "closed", RT_TIME }, { "number", RT_TEXT },
 	    { "queue", RT_TEXT }, { "queue_name", RT_TEXT },
 	    { "priority", RT_INT }, { "priority_name", RT_TEXT },

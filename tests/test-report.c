@@ -37,13 +37,13 @@ test_catalogue(void **state HD_UNUSED)
 		assert_true(d->ncolumns > 0 && d->ncolumns <= REPORT_MAX_COLUMNS);
 		for (c = 0; c < d->ncolumns; c++)
 			assert_non_null(d->columns[c].name);
-		/* Every statement ends with its row cap; queues come in pairs. */
+		/* Every statement ends with its row cap and filters by axis. */
 		assert_int_equal(d->params[strlen(d->params) - 1], 'l');
 		for (nq = 0, p = d->params; *p != '\0'; p++) {
 			assert_non_null(strchr("ftFTql", *p));
 			nq += *p == 'q';
 		}
-		assert_int_equal(nq % 2, 0);
+		assert_true(nq >= 1);
 		assert_true(strlen(d->params) <= REPORT_MAX_PARAMS);
 	}
 	assert_int_equal(i, report_count());
