@@ -207,11 +207,17 @@ def main():
             for _, extra in periods:
                 ts = []
                 for _ in range(args.runs):
-                    dt, out = timed([tool, "-c", conf, "report", name, "--format", "csv"] + extra)
+                    try:
+                        dt, out = timed([tool, "-c", conf, "report", name, "--format",
+                                         "csv"] + extra)
+                    except RuntimeError as e:
+                        log("%s %s: %s" % (name, extra, str(e).splitlines()[-1]))
+                        ts = None
+                        break
                     ts.append(dt)
                     rows = out.count(b"\r\n") - 1
-                cells.append(statistics.median(ts))
-            print("%-22s %14.3f %14.3f %14.3f   %d" % (name, *cells, rows))
+                cells.append("%14.3f" % statistics.median(ts) if ts else "%14s" % "failed")
+            print("%-22s %s %s %s   %d" % (name, *cells, rows))
         print()
         print("%-34s %10s   rows" % ("view read whole (mariadb, median s)", ""))
         for view in VIEWS:
