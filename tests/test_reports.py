@@ -74,6 +74,9 @@ class Data:
                 "(SELECT id FROM users WHERE login = %s)" % q(owner)
                 if owner else "NULL",
                 q(created), q(closed or created), q(first_response), q(closed)))
+        # Every ticket has its first message (other tests check that none
+        # is without one).
+        self.article(tn, customer, created, sender="referent")
 
     def history(self, tn, actor, created, old, new, type_="state"):
         self.stmts.append(
@@ -225,7 +228,9 @@ def data(stack, daemon):
         " customer_id, created, changed) VALUES ('%s', 'Rapport', (SELECT id"
         " FROM queues WHERE code = '%s'), 3, 2, (SELECT id FROM users WHERE"
         " login = 'rpt.ref1'), UTC_TIMESTAMP() - INTERVAL %d HOUR,"
-        " UTC_TIMESTAMP());" % (tn, QUEUE, hours)
+        " UTC_TIMESTAMP()); INSERT INTO articles (ticket_id, sender, author_id,"
+        " body, created) SELECT id, 'referent', customer_id, 'Message', created"
+        " FROM tickets WHERE tn = '%s';" % (tn, QUEUE, hours, tn)
         for tn, hours in [("RPT-L1", 12), ("RPT-L2", 48), ("RPT-L3", 240)]))
     refresh(daemon)
     return True
