@@ -28,6 +28,11 @@ static const struct admin_cmd admin_cmds[] = {
 	{ "migrate", "migrate [--sql-dir DIR]", admin_migrate },
 	{ "import", "import [--queue CODE] [--state NAME] FILE.mbox", admin_import },
 	{ "sync", "sync [--allow-empty]", admin_sync },
+	{ "report", "report NAME [--from DAY] [--to DAY] [--queue CODE] "
+	    "[--format csv|json] [--bom] | report --list", admin_report },
+	{ "report-refresh", "report-refresh [--full]", admin_report_refresh },
+	{ "report-user", "report-user create|drop NAME [--host HOST] "
+	    "[--password-file FILE]", admin_report_user },
 };
 
 void

@@ -20,6 +20,10 @@ void	admin_db_params(struct db_params *);
 int	admin_migrate(int, char **);
 /* admin-import.c: the old mailbox into tickets */
 int	admin_import(int, char **);
+/* admin-report.c: reports on the command line, their summaries, the account */
+int	admin_report(int, char **);
+int	admin_report_refresh(int, char **);
+int	admin_report_user(int, char **);
 /* admin-sync.c: users and organisations from the directory's groups. */
 int	admin_sync(int, char **);
 

@@ -38,6 +38,10 @@ void	api_session_delete(struct hd_req *);
 void	api_me_get(struct hd_req *);
 void	api_me_patch(struct hd_req *);
 
+/* api-reports.c */
+void	api_reports_list(struct hd_req *);
+void	api_reports_get(struct hd_req *);
+
 /* api-tokens.c */
 void	api_tokens_list(struct hd_req *);
 void	api_tokens_create(struct hd_req *);

@@ -119,6 +119,9 @@ static const struct conf_key conf_keys[] = {
 	I("tickets", "upload_ttl", 60, 86400 * 7, "3600", tickets_upload_ttl),
 	I("tickets", "idempotency_ttl", 3600, 86400 * 30, "86400", tickets_idempotency_ttl),
 	S("tickets", "import_account", "", tickets_import_account),
+
+	I("reports", "max_rows", 100, 1000000, "20000", reports_max_rows),
+	I("reports", "refresh_budget", 0, 60000, "1000", reports_refresh_budget),
 };
 
 /* Errors are gathered in one growing string, one line each. */

@@ -89,6 +89,10 @@ struct conf {
 	int	 tickets_upload_ttl;
 	int	 tickets_idempotency_ttl;
 	char	*tickets_import_account;	/* login; "" = the built-in _import */
+
+	/* [reports] */
+	int	 reports_max_rows;	/* larger results are refused (422) */
+	int	 reports_refresh_budget;	/* ms of summary refresh per tick; 0 = none */
 };
 
 /* The running daemon's configuration; written once in main, then read-only. */

@@ -99,6 +99,92 @@
 	"id, name, " RFC3339("created") ", " RFC3339("expires") ", " \
 	RFC3339("last_used")
 
+
+/*
+ * Reports (report.c, report-store.c). Every report is one SELECT under a
+ * time limit, with its period, its axis (a queue code or NULL) and a row
+ * cap (max_rows + 1, so that too many rows can be told from just enough)
+ * bound. The time limit must be a literal: MariaDB refuses a parameter
+ * there.
+ */
+#define REPORT_TIME_LIMIT	"10"
+/* Room for the sorted lists of PCT_LIST (see below). */
+#define PCT_LIST_MAX		"268435456"
+#define REPORT_LIMITS \
+	"SET STATEMENT max_statement_time=" REPORT_TIME_LIMIT "," \
+	" group_concat_max_len=" PCT_LIST_MAX "," \
+	" tmp_table_size=67108864, max_heap_table_size=67108864 FOR "
+/*
+ * The axis filter (one queue code, or NULL for all) on a view's queue
+ * code, and on a ticket's queue id. Not "(? IS NULL OR col = ?)": after an
+ * execution with a code, MariaDB 10.11 keeps the column out of the ORDER
+ * BY of the next executions of the prepared statement, whatever they
+ * bind (rows of a view came back unsorted; tests/test_reports.py checks).
+ */
+#define REPORT_QUEUE(col)	" AND " col " = COALESCE(?, " col ")"
+#define REPORT_QUEUE_ID(col) \
+	" AND " col " = COALESCE((SELECT id FROM queues WHERE code = ?), " col ")"
+/*
+ * PERCENTILE_CONT(f) of a group: its n values sorted into one list by
+ * GROUP_CONCAT, the values at ranks floor and ceil of 1 + f(n - 1) taken
+ * from it, then the linear interpolation between them, rounded to the
+ * second (integers and DECIMAL: exact, halves away from zero). Over a
+ * million tickets this is about twice as fast as ROW_NUMBER() and COUNT()
+ * windows, and those five times faster than MariaDB's PERCENTILE_CONT. A
+ * list longer than PCT_LIST_MAX (some 25 million values) would be cut:
+ * the figure is then NULL, never wrong.
+ */
+#define PCT_LIST(value) \
+	"GROUP_CONCAT(" value " ORDER BY " value " SEPARATOR ',')"
+#define PCT_AT(list, rank) \
+	"CAST(SUBSTRING_INDEX(SUBSTRING_INDEX(" list ", ',', " rank "), ','," \
+	" -1) AS SIGNED)"
+#define PCT_LO(f, n)	"FLOOR(1 + " f " * (" n " - 1))"
+#define PCT_HI(f, n)	"CEIL(1 + " f " * (" n " - 1))"
+#define PCT(f, list, n) \
+	"IF(LENGTH(" list ") < " PCT_LIST_MAX ", ROUND(" \
+	PCT_AT(list, PCT_LO(f, n)) " + (" f " * (" n " - 1) - FLOOR(" f \
+	" * (" n " - 1))) * (" PCT_AT(list, PCT_HI(f, n)) " - " \
+	PCT_AT(list, PCT_LO(f, n)) ")), NULL)"
+/*
+ * The tickets closed now: a state of type closed (sql/003-tickets.sql,
+ * src/ticket.c: 4 closed successful, 5 closed unsuccessful), not merged.
+ * Literal ids, not a join with ticket_states: with the join MariaDB reads
+ * every closed ticket through the state index instead of the period's
+ * through tickets_report_closed (1.8 s instead of 0.4 s for a year).
+ */
+#define CLOSED_STATES		"t.state_id IN (4, 5)"
+#define STATE_CLOSED_KO		"5"
+/* The same by name, as history rows keep them (report_reopened does too). */
+#define CLOSED_NAMES		"('closed successful', 'closed unsuccessful')"
+#define CLOSED_NAMES_MERGED \
+	"('closed successful', 'closed unsuccessful', 'merged')"
+/*
+ * Count, median and 90th percentile of value per axis and priority, for
+ * the tickets (tickets t) matching cond whose column when falls in the
+ * period [?, ?), of one axis or all.
+ */
+#define REPORT_TIMES(cond, when, value) \
+	REPORT_LIMITS "SELECT q.code, q.name, g.priority_id, p.name, g.n, " \
+	PCT("0.5", "g.l", "g.n") ", " PCT("0.9", "g.l", "g.n") \
+	" FROM (SELECT t.queue_id, t.priority_id, COUNT(*) AS n, " \
+	PCT_LIST(value) " AS l FROM tickets t WHERE " cond " t." when " >= ?" \
+	" AND t." when " < ?" REPORT_QUEUE_ID("t.queue_id") \
+	" GROUP BY t.queue_id, t.priority_id) g" \
+	" JOIN queues q ON q.id = g.queue_id" \
+	" JOIN priorities p ON p.id = g.priority_id" \
+	" ORDER BY q.position, q.code, g.priority_id LIMIT ?"
+#define RESOLUTION_SECONDS	"TIMESTAMPDIFF(SECOND, t.created, t.closed)"
+#define RESPONSE_SECONDS	"TIMESTAMPDIFF(SECOND, t.created, t.first_response)"
+/* The activity views grouped by week or month (the columns of report.c). */
+#define REPORT_ACTIVITY(bucket) \
+	REPORT_LIMITS "SELECT " bucket ", queue, MIN(queue_name), priority," \
+	" MIN(priority_name), SUM(created), SUM(closed)," \
+	" SUM(closed_unsuccessful), SUM(reopened) FROM report_activity_daily" \
+	" WHERE day >= ? AND day <= ?" REPORT_QUEUE("queue") \
+	" GROUP BY " bucket ", queue, priority ORDER BY " bucket \
+	", queue, priority LIMIT ?"
+
 static const char *const db_stmt_text[DB_STMT_MAX] = {
 	[STMT_PING] = "SELECT 1",
 
@@ -355,6 +441,228 @@ static const char *const db_stmt_text[DB_STMT_MAX] = {
 	    " JOIN articles a ON a.id = at.article_id"
 	    " JOIN tickets t ON t.id = a.ticket_id AND t.id = at.ticket_id"
 	    " WHERE at.id = ? AND (a.internal = 0 OR ? = 1) AND " TICKET_VISIBLE,
+	/* ---- reports (report.c names them; report-store.c runs them) ---- */
+	[STMT_REPORT_ACTIVITY_DAILY] =
+	    REPORT_LIMITS "SELECT day, queue, queue_name, priority, priority_name,"
+	    " created, closed, closed_unsuccessful, reopened"
+	    " FROM report_activity_daily WHERE day >= ? AND day <= ?"
+	    REPORT_QUEUE("queue") " ORDER BY day, queue, priority LIMIT ?",
+	[STMT_REPORT_ACTIVITY_WEEKLY] = REPORT_ACTIVITY("iso_week, week_start"),
+	[STMT_REPORT_ACTIVITY_MONTHLY] = REPORT_ACTIVITY("month"),
+	[STMT_REPORT_BACKLOG] =
+	    REPORT_LIMITS "SELECT queue, queue_name, lt_1d, d1_3, d3_7, d7_30,"
+	    " gt_30d, total FROM report_backlog WHERE 1 = 1" REPORT_QUEUE("queue")
+	    " ORDER BY position, queue LIMIT ?",
+	[STMT_REPORT_RESPONSE_TIMES] =
+	    REPORT_TIMES("", "first_response", RESPONSE_SECONDS),
+	[STMT_REPORT_RESOLUTION_TIMES] =
+	    REPORT_TIMES(CLOSED_STATES " AND", "closed", RESOLUTION_SECONDS),
+	/*
+	 * Per office: opened in the period, open now, closed in the period
+	 * and their median resolution time; 0 stands for "no office".
+	 */
+	[STMT_REPORT_ORGANISATIONS] =
+	    REPORT_LIMITS "SELECT o.name, SUM(x.opened), SUM(x.open_now),"
+	    " SUM(x.closed), MAX(x.median) FROM ("
+	    "SELECT COALESCE(t.organisation_id, 0) AS org, COUNT(*) AS opened,"
+	    " 0 AS open_now, 0 AS closed, NULL AS median FROM tickets t"
+	    " WHERE t.created >= ? AND t.created < ?" REPORT_QUEUE_ID("t.queue_id")
+	    " GROUP BY org"
+	    " UNION ALL SELECT COALESCE(t.organisation_id, 0) AS org, 0, COUNT(*),"
+	    " 0, NULL FROM tickets t WHERE t.closed IS NULL"
+	    REPORT_QUEUE_ID("t.queue_id") " GROUP BY org"
+	    " UNION ALL SELECT g.org, 0, 0, g.n, " PCT("0.5", "g.l", "g.n")
+	    " FROM (SELECT COALESCE(t.organisation_id, 0) AS org, COUNT(*) AS n, "
+	    PCT_LIST(RESOLUTION_SECONDS) " AS l FROM tickets t WHERE "
+	    CLOSED_STATES " AND t.closed >= ? AND t.closed < ?"
+	    REPORT_QUEUE_ID("t.queue_id") " GROUP BY org) g"
+	    ") x LEFT JOIN organisations o ON o.id = x.org"
+	    " GROUP BY x.org, o.name ORDER BY o.name IS NULL, o.name, x.org"
+	    " LIMIT ?",
+	/*
+	 * Agents and administrators (and whoever owns open tickets or wrote
+	 * as the support centre in the period): open tickets owned now,
+	 * replies, internal notes and closings in the period.
+	 */
+	[STMT_REPORT_AGENTS] =
+	    REPORT_LIMITS "SELECT u.login, u.name, COALESCE(o.n, 0),"
+	    " COALESCE(a.replies, 0), COALESCE(a.notes, 0), COALESCE(a.closed, 0)"
+	    " FROM users u LEFT JOIN (SELECT t.owner_id, COUNT(*) AS n"
+	    " FROM tickets t WHERE t.closed IS NULL AND t.owner_id IS NOT NULL"
+	    REPORT_QUEUE_ID("t.queue_id") " GROUP BY t.owner_id) o"
+	    " ON o.owner_id = u.id LEFT JOIN (SELECT r.user_id,"
+	    " SUM(r.replies) AS replies, SUM(r.notes) AS notes,"
+	    " SUM(r.closed) AS closed FROM report_agent_daily r"
+	    " WHERE r.day >= ? AND r.day <= ?" REPORT_QUEUE_ID("r.queue_id")
+	    " GROUP BY r.user_id) a ON a.user_id = u.id"
+	    " WHERE ((u.roles & 6) <> 0 AND u.active = 1) OR o.n IS NOT NULL"
+	    " OR a.replies + a.notes > 0 ORDER BY u.name, u.login LIMIT ?",
+	[STMT_REPORT_REOPENED] =
+	    REPORT_LIMITS "SELECT reopened, number, queue, queue_name, priority,"
+	    " priority_name, organisation, by_login, from_state, to_state"
+	    " FROM report_reopened WHERE reopened >= ? AND reopened < ?"
+	    REPORT_QUEUE("queue") " ORDER BY reopened, number LIMIT ?",
+	[STMT_REPORT_CLOSED_UNSUCCESSFUL] =
+	    REPORT_LIMITS "SELECT closed, number, queue, queue_name, priority,"
+	    " priority_name, organisation, owner, created, resolution_seconds"
+	    " FROM report_closed_unsuccessful WHERE closed >= ? AND closed < ?"
+	    REPORT_QUEUE("queue") " ORDER BY closed, number LIMIT ?",
+
+	/*
+	 * The refresh of the summaries (sql/004-reports.sql): the state row
+	 * locked without waiting (another daemon is at it: skip), with the
+	 * last look at changed tickets (and five minutes before it: a
+	 * transaction still open then has committed since), now, and the
+	 * highest ids now.
+	 */
+	[STMT_REPORT_STATE_LOCK] =
+	    "SELECT tickets_mark, history_mark, articles_mark, tickets_seen,"
+	    " history_seen, articles_seen,"
+	    " DATE_FORMAT(changed_mark, '%Y-%m-%d %H:%i:%s'),"
+	    " DATE_FORMAT(changed_mark - INTERVAL 300 SECOND, '%Y-%m-%d %H:%i:%s'),"
+	    " DATE_FORMAT(UTC_TIMESTAMP(), '%Y-%m-%d %H:%i:%s'),"
+	    " (SELECT COALESCE(MAX(id), 0) FROM tickets),"
+	    " (SELECT COALESCE(MAX(id), 0) FROM ticket_history),"
+	    " (SELECT COALESCE(MAX(id), 0) FROM articles)"
+	    " FROM report_state WHERE id = 1 FOR UPDATE SKIP LOCKED",
+	[STMT_REPORT_STATE_SAVE] =
+	    "UPDATE report_state SET tickets_mark = ?, history_mark = ?,"
+	    " articles_mark = ?, tickets_seen = ?, history_seen = ?,"
+	    " articles_seen = ?, changed_mark = ? WHERE id = 1",
+	[STMT_REPORT_STATE_REFRESHED] =
+	    "UPDATE report_state SET refreshed = UTC_TIMESTAMP() WHERE id = 1",
+	[STMT_REPORT_STATUS] =
+	    "SELECT (SELECT COUNT(*) FROM report_dirty_days),"
+	    " DATE_FORMAT(refreshed, '%Y-%m-%dT%H:%i:%sZ') FROM report_state"
+	    " WHERE id = 1",
+	/* The days of new tickets (ids in (?, ?]): created, closed, answered. */
+	[STMT_REPORT_DIRTY_TICKETS] =
+	    "INSERT IGNORE INTO report_dirty_days (day) SELECT DISTINCT DATE(x.d)"
+	    " FROM (SELECT created AS d FROM tickets WHERE id > ? AND id <= ?"
+	    " UNION ALL SELECT closed FROM tickets WHERE id > ? AND id <= ?"
+	    " UNION ALL SELECT first_response FROM tickets WHERE id > ? AND id <= ?"
+	    ") x WHERE x.d IS NOT NULL",
+	[STMT_REPORT_TOUCHED_CLEAR] =
+	    "DELETE FROM report_touched",
+	[STMT_REPORT_TOUCHED_ADD] =
+	    "INSERT IGNORE INTO report_touched (ticket_id)"
+	    " SELECT id FROM tickets WHERE changed >= ?",
+	/*
+	 * The days of changed tickets: theirs, and those of every history
+	 * row and article of theirs (a reopening takes the ticket out of the
+	 * day of its earlier closing; a new axis moves all its counts).
+	 */
+	[STMT_REPORT_DIRTY_TOUCHED] =
+	    "INSERT IGNORE INTO report_dirty_days (day) SELECT DISTINCT DATE(x.d)"
+	    " FROM (SELECT t.created AS d FROM tickets t"
+	    " JOIN report_touched r ON r.ticket_id = t.id"
+	    " UNION ALL SELECT t.closed FROM tickets t"
+	    " JOIN report_touched r ON r.ticket_id = t.id"
+	    " UNION ALL SELECT t.first_response FROM tickets t"
+	    " JOIN report_touched r ON r.ticket_id = t.id"
+	    " UNION ALL SELECT h.created FROM ticket_history h"
+	    " JOIN report_touched r ON r.ticket_id = h.ticket_id"
+	    " UNION ALL SELECT a.created FROM articles a"
+	    " JOIN report_touched r ON r.ticket_id = a.ticket_id"
+	    ") x WHERE x.d IS NOT NULL",
+	[STMT_REPORT_DIRTY_HISTORY] =
+	    "INSERT IGNORE INTO report_dirty_days (day) SELECT DISTINCT"
+	    " DATE(created) FROM ticket_history WHERE id > ? AND id <= ?",
+	[STMT_REPORT_DIRTY_ARTICLES] =
+	    "INSERT IGNORE INTO report_dirty_days (day) SELECT DISTINCT"
+	    " DATE(created) FROM articles WHERE id > ? AND id <= ?",
+	/* Everything (report-refresh --full), and the days summaries hold. */
+	[STMT_REPORT_DIRTY_ALL] =
+	    "INSERT IGNORE INTO report_dirty_days (day) SELECT DISTINCT DATE(x.d)"
+	    " FROM (SELECT created AS d FROM tickets"
+	    " UNION ALL SELECT closed FROM tickets"
+	    " UNION ALL SELECT first_response FROM tickets"
+	    " UNION ALL SELECT created FROM ticket_history"
+	    " UNION ALL SELECT created FROM articles"
+	    " UNION ALL SELECT day FROM report_daily"
+	    " UNION ALL SELECT day FROM report_agent_daily"
+	    " UNION ALL SELECT month FROM report_times_monthly"
+	    " UNION ALL SELECT month FROM report_org_monthly"
+	    ") x WHERE x.d IS NOT NULL",
+	/* The dirty days of the latest month that has some. */
+	[STMT_REPORT_DIRTY_MONTH] =
+	    "SELECT DATE_FORMAT(day, '%Y-%m-%d') FROM report_dirty_days"
+	    " WHERE day >= (SELECT MAX(day) - INTERVAL (DAYOFMONTH(MAX(day)) - 1)"
+	    " DAY FROM report_dirty_days) ORDER BY day",
+	[STMT_REPORT_DIRTY_DONE] =
+	    "DELETE FROM report_dirty_days WHERE day = ?",
+	[STMT_REPORT_DAILY_DELETE] =
+	    "DELETE FROM report_daily WHERE day = ?",
+	/*
+	 * One day [?, ?) of report_daily: creations, closings (tickets
+	 * closed now, last closed that day) and reopenings, per axis and
+	 * priority. STRAIGHT_JOIN here and below: the day's rows first, then
+	 * their tickets, never the other way round.
+	 */
+	[STMT_REPORT_DAILY_FILL] =
+	    "INSERT INTO report_daily (day, queue_id, priority_id, created, closed,"
+	    " closed_unsuccessful, reopened) SELECT ?, x.queue_id, x.priority_id,"
+	    " SUM(x.c), SUM(x.cl), SUM(x.ko), SUM(x.ro) FROM ("
+	    "SELECT t.queue_id, t.priority_id, 1 AS c, 0 AS cl, 0 AS ko, 0 AS ro"
+	    " FROM tickets t WHERE t.created >= ? AND t.created < ?"
+	    " UNION ALL SELECT t.queue_id, t.priority_id, 0, 1,"
+	    " t.state_id = " STATE_CLOSED_KO ", 0 FROM tickets t WHERE "
+	    CLOSED_STATES " AND t.closed >= ? AND t.closed < ?"
+	    " UNION ALL SELECT t.queue_id, t.priority_id, 0, 0, 0, 1"
+	    " FROM ticket_history h STRAIGHT_JOIN tickets t ON t.id = h.ticket_id"
+	    " WHERE h.created >= ? AND h.created < ? AND h.type = 'state'"
+	    " AND h.old_value IN " CLOSED_NAMES
+	    " AND h.new_value NOT IN " CLOSED_NAMES_MERGED
+	    ") x GROUP BY x.queue_id, x.priority_id",
+	[STMT_REPORT_AGENT_DELETE] =
+	    "DELETE FROM report_agent_daily WHERE day = ?",
+	/* One day of report_agent_daily: articles as the support centre, closings. */
+	[STMT_REPORT_AGENT_FILL] =
+	    "INSERT INTO report_agent_daily (day, user_id, queue_id, replies, notes,"
+	    " closed) SELECT ?, x.user_id, x.queue_id, SUM(x.r), SUM(x.n),"
+	    " SUM(x.c) FROM (SELECT a.author_id AS user_id, t.queue_id,"
+	    " a.internal = 0 AS r, a.internal <> 0 AS n, 0 AS c FROM articles a"
+	    " STRAIGHT_JOIN tickets t ON t.id = a.ticket_id WHERE a.created >= ?"
+	    " AND a.created < ? AND a.sender = 'agent'"
+	    " UNION ALL SELECT h.actor_id, t.queue_id, 0, 0, 1 FROM ticket_history h"
+	    " STRAIGHT_JOIN tickets t ON t.id = h.ticket_id WHERE h.created >= ?"
+	    " AND h.created < ? AND h.type IN ('state', 'created')"
+	    " AND h.new_value IN " CLOSED_NAMES
+	    ") x GROUP BY x.user_id, x.queue_id",
+	[STMT_REPORT_TIMES_DELETE] =
+	    "DELETE FROM report_times_monthly WHERE month = ?",
+	/* One month [?, ?) of report_times_monthly: resolution, first response. */
+	[STMT_REPORT_TIMES_FILL] =
+	    "SET STATEMENT group_concat_max_len=" PCT_LIST_MAX " FOR"
+	    " INSERT INTO report_times_monthly (month, measure, queue_id,"
+	    " priority_id, tickets, median_seconds, p90_seconds)"
+	    " SELECT ?, g.measure, g.queue_id, g.priority_id, g.n, "
+	    PCT("0.5", "g.l", "g.n") ", " PCT("0.9", "g.l", "g.n")
+	    " FROM (SELECT 'resolution' AS measure, t.queue_id, t.priority_id,"
+	    " COUNT(*) AS n, " PCT_LIST(RESOLUTION_SECONDS) " AS l FROM tickets t"
+	    " WHERE " CLOSED_STATES " AND t.closed >= ? AND t.closed < ?"
+	    " GROUP BY t.queue_id, t.priority_id"
+	    " UNION ALL SELECT 'first_response', t.queue_id, t.priority_id,"
+	    " COUNT(*), " PCT_LIST(RESPONSE_SECONDS) " FROM tickets t"
+	    " WHERE t.first_response >= ? AND t.first_response < ?"
+	    " GROUP BY t.queue_id, t.priority_id) g",
+	[STMT_REPORT_ORG_DELETE] =
+	    "DELETE FROM report_org_monthly WHERE month = ?",
+	/* One month of report_org_monthly: opened, closed, median resolution. */
+	[STMT_REPORT_ORG_FILL] =
+	    "SET STATEMENT group_concat_max_len=" PCT_LIST_MAX " FOR"
+	    " INSERT INTO report_org_monthly (month, organisation_id, opened, closed,"
+	    " median_resolution_seconds) SELECT ?, x.org, SUM(x.opened),"
+	    " SUM(x.closed), MAX(x.median) FROM ("
+	    "SELECT COALESCE(t.organisation_id, 0) AS org, COUNT(*) AS opened,"
+	    " 0 AS closed, NULL AS median FROM tickets t WHERE t.created >= ?"
+	    " AND t.created < ? GROUP BY org"
+	    " UNION ALL SELECT g.org, 0, g.n, " PCT("0.5", "g.l", "g.n")
+	    " FROM (SELECT COALESCE(t.organisation_id, 0) AS org, COUNT(*) AS n, "
+	    PCT_LIST(RESOLUTION_SECONDS) " AS l FROM tickets t WHERE "
+	    CLOSED_STATES " AND t.closed >= ? AND t.closed < ? GROUP BY org) g"
+	    ") x GROUP BY x.org",
+
 	[STMT_SESSION_DELETE_ID] =
 	    "DELETE FROM sessions WHERE id = ?",
 	[STMT_TOKEN_CHECKED] =

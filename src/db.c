@@ -372,10 +372,52 @@ db_res_fetch_all(struct db *db, MYSQL_STMT *stmt, MYSQL_RES *meta,
 	return (HD_OK);
 }
 
-/* One attempt at running a statement. */
+/* Bind an array of parameters (db_execv); returns -1 on a bad type (a bug). */
+static int
+db_bind_array(MYSQL_BIND *bind, int64_t *ints, my_bool *nulls,
+    unsigned long *lens, const struct db_param *params, size_t n)
+{
+	size_t	i;
+
+	if (n > DB_MAX_PARAMS)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		MYSQL_BIND *b = &bind[i];
+
+		memset(b, 0, sizeof(*b));
+		switch (params[i].type) {
+		case 'i':
+			ints[i] = params[i].i;
+			b->buffer_type = MYSQL_TYPE_LONGLONG;
+			b->buffer = &ints[i];
+			break;
+		case 's':
+			b->buffer_type = MYSQL_TYPE_STRING;
+			if (params[i].s == NULL) {
+				nulls[i] = 1;
+				b->is_null = &nulls[i];
+			} else {
+				b->buffer = (void *)(uintptr_t)params[i].s;
+				lens[i] = strlen(params[i].s);
+				b->buffer_length = lens[i];
+				b->length = &lens[i];
+			}
+			break;
+		default:
+			return (-1);
+		}
+	}
+	return ((int)n);
+}
+
+/*
+ * One attempt at running a statement, its parameters from params (n of
+ * them) when params is not NULL, else from fmt and ap.
+ */
 static enum hd_result
 db_exec_once(struct db *db, enum db_stmt_id id, struct db_res **res,
-    const char *fmt, va_list ap)
+    const struct db_param *params, size_t nparams, const char *fmt,
+    va_list *ap)
 {
 	MYSQL_STMT	*stmt;
 	MYSQL_RES	*meta;
@@ -391,10 +433,13 @@ db_exec_once(struct db *db, enum db_stmt_id id, struct db_res **res,
 	if ((stmt = db_stmt_get(db, id, &rc)) == NULL)
 		return (rc);
 	memset(nulls, 0, sizeof(nulls));
-	if ((n = db_bind_params(bind, ints, nulls, lens, fmt, ap)) < 0 ||
-	    (unsigned long)n != mysql_stmt_param_count(stmt))
+	if (params != NULL)
+		n = db_bind_array(bind, ints, nulls, lens, params, nparams);
+	else
+		n = db_bind_params(bind, ints, nulls, lens, fmt, *ap);
+	if (n < 0 || (unsigned long)n != mysql_stmt_param_count(stmt))
 		fatalx("database: statement %d: parameters \"%s\" do not match",
-		    (int)id, fmt);
+		    (int)id, params != NULL ? "(array)" : fmt);
 	if (n > 0 && mysql_stmt_bind_param(stmt, bind) != 0)
 		return (db_error(db, mysql_stmt_errno(stmt), mysql_stmt_error(stmt),
 		    "bind"));
@@ -413,6 +458,22 @@ db_exec_once(struct db *db, enum db_stmt_id id, struct db_res **res,
 	return (rc);
 }
 
+/*
+ * Whether a statement only reads (SELECT or WITH, after an optional
+ * "SET STATEMENT ... FOR " prefix): such a statement may run again on a
+ * new connection.
+ */
+static bool
+db_sql_is_read(const char *sql)
+{
+	const char	*p;
+
+	if (strncmp(sql, "SET STATEMENT ", 14) == 0 &&
+	    (p = strstr(sql, " FOR ")) != NULL)
+		sql = p + 5;
+	return (strncmp(sql, "SELECT", 6) == 0 || strncmp(sql, "WITH", 4) == 0);
+}
+
 enum hd_result
 db_exec(struct db *db, enum db_stmt_id id, struct db_res **res,
     const char *fmt, ...)
@@ -428,7 +489,7 @@ db_exec(struct db *db, enum db_stmt_id id, struct db_res **res,
 	if (db->txn_lost)
 		return (HD_UNAVAILABLE);
 	va_start(ap, fmt);
-	rc = db_exec_once(db, id, res, fmt, ap);
+	rc = db_exec_once(db, id, res, NULL, 0, fmt, &ap);
 	va_end(ap);
 	/*
 	 * A read outside a transaction is safe to run again on a new
@@ -436,11 +497,32 @@ db_exec(struct db *db, enum db_stmt_id id, struct db_res **res,
 	 * is not, its outcome is unknown, so the caller answers 503.
 	 */
 	if (rc == HD_UNAVAILABLE && was_connected && !in_txn &&
-	    strncmp(sql, "SELECT", 6) == 0) {
+	    db_sql_is_read(sql)) {
 		db->last_fail_us = 0;
 		va_start(ap, fmt);
-		rc = db_exec_once(db, id, res, fmt, ap);
+		rc = db_exec_once(db, id, res, NULL, 0, fmt, &ap);
 		va_end(ap);
+	}
+	return (rc);
+}
+
+enum hd_result
+db_execv(struct db *db, enum db_stmt_id id, struct db_res **res,
+    const struct db_param *params, size_t n)
+{
+	enum hd_result	rc;
+	bool		was_connected = db->my != NULL;
+	bool		in_txn = db->in_txn;
+
+	if (res != NULL)
+		*res = NULL;
+	if (db->txn_lost)
+		return (HD_UNAVAILABLE);
+	rc = db_exec_once(db, id, res, params, n, NULL, NULL);
+	if (rc == HD_UNAVAILABLE && was_connected && !in_txn &&
+	    db_sql_is_read(db_stmt_sql(id))) {
+		db->last_fail_us = 0;
+		rc = db_exec_once(db, id, res, params, n, NULL, NULL);
 	}
 	return (rc);
 }

@@ -57,6 +57,15 @@ enum hd_result	 db_ping(struct db *);
  */
 enum hd_result	 db_exec(struct db *, enum db_stmt_id, struct db_res **,
 		     const char *, ...);
+/* One parameter of db_execv: type 'i' (i) or 's' (s; NULL gives SQL NULL). */
+struct db_param {
+	char		 type;
+	int64_t		 i;
+	const char	*s;
+};
+/* db_exec with the parameters in an array, for statements chosen at run time. */
+enum hd_result	 db_execv(struct db *, enum db_stmt_id, struct db_res **,
+		     const struct db_param *, size_t);
 uint64_t	 db_affected_rows(struct db *);
 uint64_t	 db_insert_id(struct db *);
 

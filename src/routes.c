@@ -40,6 +40,12 @@ const struct route routes[] = {
 	{ M_GET, "/api/v1/tickets/{number}/history", ROUTE_AUTH,
 	    api_tickets_history, "ticket_history" },
 
+	/* Reports (api-reports.c): admins only. */
+	{ M_GET, "/api/v1/reports", ROUTE_AUTH | ROUTE_ADMIN, api_reports_list,
+	    "reports" },
+	{ M_GET, "/api/v1/reports/{name}", ROUTE_AUTH | ROUTE_ADMIN,
+	    api_reports_get, "report" },
+
 	/* Files (api-uploads.c): raw bodies up to [tickets] max_attachment_size. */
 	{ M_POST, "/api/v1/uploads", ROUTE_AUTH | ROUTE_UPLOAD, api_uploads_create,
 	    "upload" },

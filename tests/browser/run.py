@@ -2,9 +2,10 @@
 """The browser tests' harness, run by tests/browser.sh: the real daemon on a
 free port against the private slapd and MariaDB (scripts/check's stack when
 GIDHD_STACK_DIR is set, else one of our own, stopped at the end), then
-portal.test.mjs in Node, which drives Debian's chromium with playwright-core
-and prints TAP. Its lines are passed on, renumbered, followed by one case of
-our own: the daemon stopped with status 0 and a clean sanitizer log.
+portal.test.mjs and the other *.test.mjs files (reports.test.mjs) in Node,
+which drive Debian's chromium with playwright-core and print TAP. Their
+lines are passed on, renumbered, followed by one case of our own: the
+daemon stopped with status 0 and a clean sanitizer log.
 
 playwright-core is installed from npm when missing, into a git-ignored
 node_modules next to package.json (or under the build directory when the
@@ -108,10 +109,17 @@ def no_access_login():
         return None
 
 
+def test_scripts():
+    """portal.test.mjs first, then the other *.test.mjs files of this directory."""
+    names = sorted(f for f in os.listdir(HERE) if f.endswith(".test.mjs"))
+    names.sort(key=lambda f: f != "portal.test.mjs")
+    return [os.path.join(HERE, f) for f in names]
+
+
 def selected():
     """GIDHD_PYTEST_K picks tests by name: run ours only when it names them."""
     k = os.environ.get("GIDHD_PYTEST_K", "")
-    return not k or "browser" in k or "portal" in k
+    return not k or "browser" in k or "portal" in k or "report" in k
 
 
 def main():
@@ -166,34 +174,37 @@ def main():
         nogroup = no_access_login()
         if nogroup:
             env["GIDHD_NO_ACCESS_LOGIN"] = nogroup
-        lines = []
-        try:
-            p = subprocess.run([NODE, os.path.join(HERE, "portal.test.mjs")],
-                               env=env, stdout=subprocess.PIPE, stderr=sys.stderr,
-                               text=True, timeout=TIMEOUT)
-            node_out, node_rc = p.stdout, p.returncode
-        except subprocess.TimeoutExpired as e:
-            node_out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-            node_rc = "timeout after %ds" % TIMEOUT
-        for line in node_out.splitlines():
-            if line.startswith("ok ") or line.startswith("not ok "):
-                lines.append(line)
-            elif line.startswith("#"):
-                lines.append(line)
-            elif line.strip() and not line.startswith("1.."):
-                sys.stderr.write(line + "\n")
+        # Other test files (reports.test.mjs) may refresh the report
+        # summaries with the admin tool, against this daemon's database.
+        env.update({"GIDHD_CONF": daemon.conf_path, "GIDHD_ADMIN_TOOL": conftest.ADMIN})
         n = 0
-        for line in lines:
-            if line.startswith("#"):
-                out(line)
-                continue
-            n += 1
-            ok, rest = ("not ok", line[7:]) if line.startswith("not ok ") else ("ok", line[3:])
-            rest = rest.split(" ", 1)[1] if rest.split(" ", 1)[0].isdigit() else rest
-            out("%s %d %s" % (ok, n, rest))
-        if node_rc != 0:
-            n += 1
-            out("not ok %d - portal.test.mjs ended with status %s" % (n, node_rc))
+        for script in test_scripts():
+            lines = []
+            try:
+                p = subprocess.run([NODE, script], env=env, stdout=subprocess.PIPE,
+                                   stderr=sys.stderr, text=True, timeout=TIMEOUT)
+                node_out, node_rc = p.stdout, p.returncode
+            except subprocess.TimeoutExpired as e:
+                node_out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+                node_rc = "timeout after %ds" % TIMEOUT
+            for line in node_out.splitlines():
+                if line.startswith("ok ") or line.startswith("not ok "):
+                    lines.append(line)
+                elif line.startswith("#"):
+                    lines.append(line)
+                elif line.strip() and not line.startswith("1.."):
+                    sys.stderr.write(line + "\n")
+            for line in lines:
+                if line.startswith("#"):
+                    out(line)
+                    continue
+                n += 1
+                ok, rest = ("not ok", line[7:]) if line.startswith("not ok ") else ("ok", line[3:])
+                rest = rest.split(" ", 1)[1] if rest.split(" ", 1)[0].isdigit() else rest
+                out("%s %d %s" % (ok, n, rest))
+            if node_rc != 0:
+                n += 1
+                out("not ok %d - %s ended with status %s" % (n, os.path.basename(script), node_rc))
         for what, dd in (("the daemon", daemon), ("the daemon without directory", nodir)):
             rc = dd.stop()
             errs = dd.sanitizer_errors()
