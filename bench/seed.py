@@ -413,7 +413,7 @@ ON DUPLICATE KEY UPDATE counter = GREATEST(counter, VALUES(counter))""".format(
         t1 = time.time()
         run_sql(st, pre + "ALTER TABLE %s ADD %s;\n" % (t, definition))
         print("seed: %s.%s rebuilt in %.1f s" % (t, k, time.time() - t1), flush=True)
-    # The kept counts (sql/004), when this schema has them, as its
+    # The kept counts (sql/005), when this schema has them, as its
     # migration would have computed them.
     if run_sql(st, "SHOW TABLES LIKE 'ticket_counts'").strip():
         run_sql(st, "BEGIN; DELETE FROM ticket_counts;"

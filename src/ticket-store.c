@@ -108,7 +108,7 @@ store_fail(struct db *db, enum hd_result res)
 }
 
 /*
- * Move tickets between the kept counts (sql/004): +n or -n in the row of
+ * Move tickets between the kept counts (sql/005): +n or -n in the row of
  * a queue, priority and open/closed, inside the caller's transaction.
  */
 static enum hd_result

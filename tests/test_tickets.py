@@ -413,7 +413,7 @@ def test_queue_administration(people, stack):
 
 
 def kept_counts_match(stack):
-    """ticket_counts (sql/004) holds what a count of tickets gives."""
+    """ticket_counts (sql/005) holds what a count of tickets gives."""
     truth = sql(stack, "SELECT queue_id, priority_id, closed IS NOT NULL, COUNT(*)"
                 " FROM tickets GROUP BY 1, 2, 3 ORDER BY 1, 2, 3;")
     kept = sql(stack, "SELECT queue_id, priority_id, closed, n FROM ticket_counts"
@@ -422,7 +422,7 @@ def kept_counts_match(stack):
 
 
 def test_queue_view_counts_follow_every_change(people, stack):
-    """An agent's queue view reads the kept counts (sql/004): creating,
+    """An agent's queue view reads the kept counts (sql/005): creating,
     closing, moving to another queue and changing the priority move the
     ticket between them, and they always match a count of the tickets."""
     a, agent = people[REFERENT_A], people[AGENT]

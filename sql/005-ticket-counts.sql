@@ -1,4 +1,4 @@
--- 004-ticket-counts: how many tickets each queue holds, by priority and
+-- 005-ticket-counts: how many tickets each queue holds, by priority and
 -- open or closed, so that the counts of a queue view (GET /tickets with
 -- at most a queue and a priority) cost one read of a few rows instead of
 -- a scan of every ticket the queue ever had (at a million tickets, the
