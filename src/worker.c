@@ -132,6 +132,36 @@ worker_main(void *arg)
 	return (NULL);
 }
 
+/*
+ * The evhttp of a worker with every limit the daemon runs with; the HTTP
+ * fuzzer builds its server here too, so that it fuzzes what runs.
+ */
+struct evhttp *
+worker_http_new(struct event_base *base, struct worker *w)
+{
+	struct evhttp	*http;
+
+	if ((http = evhttp_new(base)) == NULL)
+		fatalx("evhttp_new failed");
+	/*
+	 * Limits: headers and the largest body any route takes (an upload);
+	 * routes with smaller limits answer 413 themselves in the router.
+	 */
+	evhttp_set_max_headers_size(http, (ev_ssize_t)cfg.max_header_size);
+	evhttp_set_max_body_size(http, (ev_ssize_t)(
+	    cfg.tickets_max_attachment_size > cfg.max_body_size ?
+	    cfg.tickets_max_attachment_size : cfg.max_body_size) + 65536);
+	evhttp_set_timeout(http, cfg.timeout);
+	/* Every method reaches the router, which answers 405 with Allow. */
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_default_content_type(http, "text/plain; charset=utf-8");
+	evhttp_set_gencb(http, router_dispatch_cb, w);
+	return (http);
+}
+
 void
 worker_start(struct worker *w, int id, int listen_fd)
 {
@@ -145,24 +175,7 @@ worker_start(struct worker *w, int id, int listen_fd)
 	    sizeof(*w->metrics.routes));
 	if ((w->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((w->http = evhttp_new(w->base)) == NULL)
-		fatalx("evhttp_new failed");
-	/*
-	 * Limits: headers and the largest body any route takes (an upload);
-	 * routes with smaller limits answer 413 themselves in the router.
-	 */
-	evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg.max_header_size);
-	evhttp_set_max_body_size(w->http, (ev_ssize_t)(
-	    cfg.tickets_max_attachment_size > cfg.max_body_size ?
-	    cfg.tickets_max_attachment_size : cfg.max_body_size) + 65536);
-	evhttp_set_timeout(w->http, cfg.timeout);
-	/* Every method reaches the router, which answers 405 with Allow. */
-	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
-	    EVHTTP_REQ_PATCH);
-	evhttp_set_default_content_type(w->http, "text/plain; charset=utf-8");
-	evhttp_set_gencb(w->http, router_dispatch_cb, w);
+	w->http = worker_http_new(w->base, w);
 	/*
 	 * Each evhttp closes its listener's fd when freed, so each gets its
 	 * own dup() and none closes the fd of another.

@@ -59,6 +59,8 @@ struct worker {
 	struct worker_metrics		 metrics;
 };
 
+/* A new evhttp on base with the daemon's limits, dispatching to the router for w. */
+struct evhttp *worker_http_new(struct event_base *, struct worker *);
 /* Set up w (base, evhttp on a dup of fd) and start its thread. */
 void	worker_start(struct worker *, int, int);
 /* Ask w to stop accepting and finish; thread-safe, returns at once. */
