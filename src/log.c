@@ -27,7 +27,8 @@ static __thread const char *log_thread_name = "main";
 
 static const char *const log_level_names[] = { "error", "warn", "info", "debug" };
 
-static void	log_vwrite(enum log_level, const char *, va_list, int);
+static void	log_vwrite(enum log_level, const char *, va_list, int)
+		    HD_PRINTFLIKE(2, 0);
 
 /* Route libevent's own warnings into our log. */
 static void
