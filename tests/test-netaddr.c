@@ -32,11 +32,29 @@ test_lists(void **state HD_UNUSED)
 	assert_false(netaddr_valid("10.0.0.0/8"));
 }
 
+/*
+ * An IPv4-mapped IPv6 address is the IPv4 address, whichever side of the
+ * match it is on and however it is written. Found by fuzz/netaddr-fuzz:
+ * "::ffff:10.0.0.1" was not in the list "::ffff:10.0.0.1".
+ */
+static void
+test_v4_mapped(void **state HD_UNUSED)
+{
+	assert_true(netaddr_in_list("::ffff:10.0.0.1", "::ffff:10.0.0.1"));
+	assert_true(netaddr_in_list("10.0.0.1", "::ffff:10.0.0.1"));
+	assert_true(netaddr_in_list("10.1.2.3", "::ffff:10.0.0.0/104"));
+	assert_false(netaddr_in_list("11.1.2.3", "::ffff:10.0.0.0/104"));
+	assert_true(netaddr_in_list("::FFFF:10.1.2.3", "10.0.0.0/8"));
+	assert_true(netaddr_in_list("::ffff:a01:203", "10.0.0.0/8"));
+	assert_false(netaddr_in_list("::ffff:10.1.2.3", "::1"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_v4_mapped),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
