@@ -90,11 +90,15 @@ netaddr_match(const struct netaddr *net, const struct netaddr *ip)
 	    (unsigned char)(0xff << (8 - rest))) == 0);
 }
 
-/* Call fn on each entry of a list; stops when fn returns true. */
+/*
+ * Call fn on each entry of a list; stops when fn returns true. The buffer
+ * is twice what the parser takes, so that an entry cut short here is
+ * still too long to parse: a cut entry must fail, never match.
+ */
 static bool
 netaddr_each(const char *list, bool (*fn)(const char *, void *), void *arg)
 {
-	char	 entry[64];
+	char	 entry[128];
 	size_t	 len;
 
 	while (*list != '\0') {
