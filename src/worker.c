@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <mysql.h>
 
 #include "conf.h"
@@ -30,6 +31,10 @@
 #define WORKER_DRAIN_TICK_US	20000
 /* A stopping worker waits this long without new requests before it exits. */
 #define WORKER_QUIET_US		200000
+/* After accept() fails for want of descriptors, accepting pauses this long. */
+#define WORKER_ACCEPT_PAUSE_US	100000
+/* And says so at most this often. */
+#define WORKER_ACCEPT_WARN_US	10000000
 
 static __thread struct worker *worker_self;
 
@@ -80,6 +85,45 @@ worker_drain_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED, void *arg)
 	evtimer_add(w->drain_ev, &tv);
 }
 
+/*
+ * accept() failed with something other than EAGAIN: EMFILE, ENFILE or
+ * ENOBUFS, all of which last a while. libevent's listener would retry at
+ * once, forever, logging each time (a full CPU and megabytes of log per
+ * second). Pause this worker's listener instead; the kernel keeps the
+ * connections in the backlog until descriptors are free again. Runs in
+ * the worker's thread; arg is the evhttp, so the worker is worker_self.
+ */
+static void
+worker_accept_error_cb(struct evconnlistener *lev, void *arg HD_UNUSED)
+{
+	struct worker	*w = worker_self;
+	struct timeval	 tv = { 0, WORKER_ACCEPT_PAUSE_US };
+	int		 err = EVUTIL_SOCKET_ERROR();
+	int64_t		 now = util_mono_us();
+
+	evconnlistener_disable(lev);
+	if (w == NULL)
+		return;
+	if (w->accept_warned_us == 0 ||
+	    now - w->accept_warned_us >= WORKER_ACCEPT_WARN_US) {
+		log_warn("accept: %s; pausing new connections for %d ms",
+		    evutil_socket_error_to_string(err),
+		    WORKER_ACCEPT_PAUSE_US / 1000);
+		w->accept_warned_us = now;
+	}
+	evtimer_add(w->accept_ev, &tv);
+}
+
+static void
+worker_accept_resume_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED,
+    void *arg)
+{
+	struct worker	*w = arg;
+
+	if (w->bound != NULL && !w->stopping)
+		evconnlistener_enable(evhttp_bound_socket_get_listener(w->bound));
+}
+
 /* Runs in the worker: stop accepting, then drain. */
 static void
 worker_stop_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED, void *arg)
@@ -90,6 +134,7 @@ worker_stop_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED, void *arg)
 	if (w->stopping)
 		return;
 	w->stopping = true;
+	evtimer_del(w->accept_ev);
 	if (w->bound != NULL)
 		evhttp_del_accept_socket(w->http, w->bound);	/* closes our dup */
 	w->bound = NULL;
@@ -184,6 +229,9 @@ worker_start(struct worker *w, int id, int listen_fd)
 		fatal("dup");
 	if ((w->bound = evhttp_accept_socket_with_handle(w->http, fd)) == NULL)
 		fatalx("evhttp_accept_socket_with_handle failed");
+	w->accept_ev = evtimer_new(w->base, worker_accept_resume_cb, w);
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(w->bound),
+	    worker_accept_error_cb);
 	w->stop_ev = event_new(w->base, -1, 0, worker_stop_cb, w);
 	w->drain_ev = evtimer_new(w->base, worker_drain_cb, w);
 	w->tick_ev = event_new(w->base, -1, EV_PERSIST, worker_tick_cb, w);
@@ -206,6 +254,7 @@ worker_join(struct worker *w)
 	event_free(w->stop_ev);
 	event_free(w->drain_ev);
 	event_free(w->tick_ev);
+	event_free(w->accept_ev);
 	event_base_free(w->base);
 	pthread_mutex_destroy(&w->metrics.lock);
 	free(w->metrics.routes);

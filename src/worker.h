@@ -49,6 +49,8 @@ struct worker {
 	struct event			*stop_ev;
 	struct event			*drain_ev;
 	struct event			*tick_ev;
+	struct event			*accept_ev;	/* resumes a paused listener */
+	int64_t				 accept_warned_us;
 	struct db			*db;
 
 	uint64_t			 nreq;		/* for request ids */
