@@ -236,3 +236,135 @@ def skip_ha(what):
     pytest.skip("%s: needs the HA profile (HAProxy, several apps, Galera or a "
                 "second slapd provider), which the CI profile does not run; "
                 "see SECURITY.md, 'High availability tests'" % what)
+
+
+# ---------------------------------------------------------------- logins
+
+def login_or_skip(daemon, user, password=None, **kw):
+    """conftest.login, once POST /api/v1/session exists."""
+    from conftest import DEMO_PASSWORD, login
+    needs(daemon, "POST", "/api/v1/session")
+    return login(daemon, user, password if password is not None else DEMO_PASSWORD, **kw)
+
+
+def post_login(daemon, login_name, password, **kw):
+    """A raw login attempt; the response."""
+    headers = {"Origin": daemon.url}
+    headers.update(kw.pop("headers", {}))
+    return requests.post(daemon.url + "/api/v1/session",
+                         json={"login": login_name, "password": password},
+                         headers=headers, timeout=15, **kw)
+
+
+def first_queue(s):
+    r = s.request("GET", s.base + "/api/v1/queues", timeout=15)
+    assert r.status_code == 200, r.text
+    return r.json()["queues"][0]["code"]
+
+
+def new_ticket(s, title="hostile", body="body", **extra):
+    fields = {"title": title, "queue": extra.pop("queue", None) or first_queue(s),
+                            "priority": extra.pop("priority", 3), "body": body}
+    fields.update(extra)
+    r = s.request("POST", s.base + "/api/v1/tickets", json=fields, timeout=30)
+    assert r.status_code == 201, r.text
+    return r.json()["ticket"]
+
+
+# ---------------------------------------------------------------- certificates
+
+def openssl(*args, cwd=None):
+    import subprocess
+    r = subprocess.run(["openssl"] + list(args), cwd=cwd, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def make_ca(d, name):
+    """A self-signed CA: (cert path, key path)."""
+    key, crt = os.path.join(d, name + ".key"), os.path.join(d, name + ".crt")
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+            "-out", crt, "-days", "2", "-subj", "/CN=" + name,
+            "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    return crt, key
+
+
+def make_cert(d, name, ca, san="IP:127.0.0.1"):
+    """A server certificate signed by ca for san: (cert path, key path)."""
+    key, csr = os.path.join(d, name + ".key"), os.path.join(d, name + ".csr")
+    crt, ext = os.path.join(d, name + ".crt"), os.path.join(d, name + ".ext")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=%s\nextendedKeyUsage=serverAuth\n" % san)
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+            "-subj", "/CN=" + name)
+    openssl("x509", "-req", "-in", csr, "-CA", ca[0], "-CAkey", ca[1],
+            "-CAcreateserial", "-out", crt, "-days", "2", "-extfile", ext)
+    os.chmod(key, 0o600)
+    return crt, key
+
+
+# ---------------------------------------------------------------- private directories
+
+def demo_ldif_with(extra_entries="", members=None):
+    """The demo directory, plus entries, plus members added to groups
+    (members: {"gid-agents": [dn, ...]}); the text of an LDIF file."""
+    import stack as stackmod
+    with open(os.path.join(stackmod.SRCDIR, "etc", "demo", "directory.ldif")) as f:
+        entries = f.read().strip().split("\n\n")
+    out = []
+    for e in entries:
+        for group, dns in (members or {}).items():
+            if e.startswith("dn: cn=%s,ou=groups," % group):
+                e += "".join("\nmember: %s" % dn for dn in dns)
+        out.append(e)
+    return "\n\n".join(out) + "\n\n" + extra_entries.strip() + "\n"
+
+
+class PrivateDirectory:
+    """A slapd of a test's own (the shared one must not change): the demo
+    directory with additions, optional TLS and slapd options."""
+
+    def __init__(self, tmp, ldif_text=None, extra_global="", tls=None):
+        import stack as stackmod
+        self.dir = os.path.join(str(tmp), "slapd")
+        path = os.path.join(str(tmp), "directory.ldif")
+        with open(path, "w") as f:
+            f.write(ldif_text if ldif_text is not None else demo_ldif_with())
+        self.tls_port = stackmod.free_port() if tls else None
+        urls = None
+        tls_conf = ""
+        if tls:
+            crt, key, ca = tls
+            tls_conf = ("TLSCACertificateFile %s\nTLSCertificateFile %s\n"
+                        "TLSCertificateKeyFile %s\n" % (ca, crt, key))
+        self.slapd = stackmod.Slapd(self.dir, ldifs=[path], extra_global=extra_global,
+                                    tls=tls_conf)
+        if tls:
+            urls = "ldap://127.0.0.1:%d/ ldaps://127.0.0.1:%d/" % (self.slapd.port,
+                                                                    self.tls_port)
+            self.slapd.urls = urls
+        self.slapd.setup()
+        self.slapd.start()
+
+    @property
+    def uri(self):
+        return self.slapd.uri
+
+    @property
+    def ldaps_uri(self):
+        return "ldaps://127.0.0.1:%d" % self.tls_port
+
+    def log(self):
+        with open(self.slapd.log_path(), "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def ldapmodify(self, ldif):
+        import subprocess
+        import stack as stackmod
+        r = subprocess.run(["ldapmodify", "-x", "-H", self.uri, "-D", stackmod.ROOT_DN,
+                            "-w", stackmod.ROOT_PW], input=ldif, capture_output=True,
+                           text=True)
+        assert r.returncode == 0, r.stderr
+
+    def stop(self):
+        self.slapd.stop()
