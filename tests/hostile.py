@@ -249,11 +249,17 @@ def login_or_skip(daemon, user, password=None, **kw):
 
 def post_login(daemon, login_name, password, **kw):
     """A raw login attempt; the response."""
+    from conftest import SECRETS_SEEN
     headers = {"Origin": daemon.url}
     headers.update(kw.pop("headers", {}))
-    return requests.post(daemon.url + "/api/v1/session",
-                         json={"login": login_name, "password": password},
-                         headers=headers, timeout=15, **kw)
+    r = requests.post(daemon.url + "/api/v1/session",
+                      json={"login": login_name, "password": password},
+                      headers=headers, timeout=15, **kw)
+    if r.status_code == 200:
+        SECRETS_SEEN.update(c.value for c in r.cookies if c.value)
+        SECRETS_SEEN.add(r.json().get("csrf_token", ""))
+        SECRETS_SEEN.discard("")
+    return r
 
 
 def first_queue(s):
