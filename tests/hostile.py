@@ -66,7 +66,7 @@ def status_of(answer):
 
 def statuses(answer):
     """Every status code in a stream of answers (pipelining)."""
-    return [int(m) for m in re.findall(rb"(?:^|\r\n)HTTP/1\.[01] (\d{3}) ", answer)]
+    return [int(m) for m in re.findall(rb"HTTP/1\.[01] (\d{3}) ", answer)]
 
 
 def split_answer(answer):
