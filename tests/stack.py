@@ -193,10 +193,11 @@ class Slapd:
 class Mariadb:
     """One mariadbd on a loopback port and a socket, its data in dir."""
 
-    def __init__(self, dir, port=None, durable=True):
+    def __init__(self, dir, port=None, durable=True, extra_args=()):
         self.dir = os.path.abspath(dir)
         self.port = port or free_port()
         self.durable = durable
+        self.extra_args = list(extra_args)     # e.g. TLS for one test
         self.proc = None
         self.pid = None
 
@@ -230,6 +231,7 @@ class Mariadb:
                "--skip-name-resolve", "--innodb-buffer-pool-size=128M",
                "--max-connections=500",
                "--innodb-flush-log-at-trx-commit=%d" % (1 if self.durable else 2)]
+        cmd += self.extra_args
         if os.geteuid() == 0:
             cmd.append("--user=root")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
