@@ -18,5 +18,7 @@ void	admin_db_params(struct db_params *);
 
 /* admin.c */
 int	admin_migrate(int, char **);
+/* admin-sync.c: users and organisations from the directory's groups. */
+int	admin_sync(int, char **);
 
 #endif

@@ -116,3 +116,30 @@ directory_ping(void)
 	directory_ping_last = res;
 	return (res);
 }
+
+/*
+ * Whether a libldap result means that the directory failed us (no server,
+ * a timeout, a TLS failure, an overloaded server) rather than refused the
+ * request: the first gives 503, the second an answer about the request.
+ */
+bool
+directory_rc_is_outage(int rc)
+{
+	if (rc < 0)	/* client side: server down, timeout, connect, TLS */
+		return (true);
+	switch (rc) {
+	case LDAP_OPERATIONS_ERROR:
+	case LDAP_PROTOCOL_ERROR:
+	case LDAP_TIMELIMIT_EXCEEDED:
+	case LDAP_ADMINLIMIT_EXCEEDED:
+	case LDAP_UNAVAILABLE_CRITICAL_EXTENSION:
+	case LDAP_CONFIDENTIALITY_REQUIRED:
+	case LDAP_BUSY:
+	case LDAP_UNAVAILABLE:
+	case LDAP_LOOP_DETECT:
+	case LDAP_OTHER:
+		return (true);
+	default:
+		return (false);
+	}
+}

@@ -13,4 +13,7 @@ maintenance_run(struct db *db)
 {
 	(void)db_exec(db, STMT_SESSION_PURGE, NULL, "i",
 	    (int64_t)cfg.session_idle_timeout);
+	/* Failed logins are only counted within the window. */
+	(void)db_exec(db, STMT_THROTTLE_PURGE, NULL, "i",
+	    (int64_t)cfg.login_window);
 }

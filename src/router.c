@@ -26,6 +26,7 @@
 #include "reply.h"
 #include "request.h"
 #include "router.h"
+#include "session-recheck.h"
 #include "session.h"
 #include "user.h"
 #include "util.h"
@@ -196,22 +197,32 @@ router_origin_ok(struct hd_req *r)
 	return (strcasecmp(rest, host) == 0);
 }
 
-/* Authenticate from a Bearer token or the session cookie. */
+/*
+ * Authenticate from a Bearer token or the session cookie: one indexed
+ * query, plus a directory re-check once every recheck_interval.
+ */
 static enum hd_result
 router_authenticate(struct hd_req *r)
 {
 	const char	*auth = request_header(r, "Authorization");
 	char		 cookie[128];
+	enum hd_result	 res;
 
 	if (auth != NULL) {
 		if (strncasecmp(auth, "Bearer ", 7) != 0)
 			return (HD_UNAUTHORIZED);
-		return (session_lookup_token(r->w->db, auth + 7, &r->user,
-		    &r->session));
+		res = session_lookup_token(r->w->db, auth + 7, &r->user,
+		    &r->session);
+	} else {
+		if (request_cookie(r, SESSION_COOKIE, cookie, sizeof(cookie)) != 0)
+			return (HD_UNAUTHORIZED);
+		res = session_lookup(r->w->db, cookie, &r->user, &r->session);
+		explicit_bzero(cookie, sizeof(cookie));
 	}
-	if (request_cookie(r, SESSION_COOKIE, cookie, sizeof(cookie)) != 0)
-		return (HD_UNAUTHORIZED);
-	return (session_lookup(r->w->db, cookie, &r->user, &r->session));
+	if (res == HD_OK &&
+	    r->session.checked_age >= cfg.session_recheck_interval)
+		res = session_recheck(r);
+	return (res);
 }
 
 /* The gates of a route, in order. Returns 0 to go on, -1 after replying. */

@@ -179,6 +179,12 @@ session_delete(struct db *db, const char *token)
 }
 
 enum hd_result
+session_delete_id(struct db *db, int64_t id)
+{
+	return (db_exec(db, STMT_SESSION_DELETE_ID, NULL, "i", id));
+}
+
+enum hd_result
 session_delete_user(struct db *db, int64_t user_id)
 {
 	enum hd_result	rc;
@@ -192,6 +198,12 @@ enum hd_result
 session_mark_checked(struct db *db, int64_t session_id)
 {
 	return (db_exec(db, STMT_SESSION_CHECKED, NULL, "i", session_id));
+}
+
+enum hd_result
+session_mark_token_checked(struct db *db, int64_t token_id)
+{
+	return (db_exec(db, STMT_TOKEN_CHECKED, NULL, "i", token_id));
 }
 
 void

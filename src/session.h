@@ -42,10 +42,14 @@ enum hd_result	session_lookup_token(struct db *, const char *, struct user **,
 		    struct session *);
 /* End the session behind a cookie value (logout). */
 enum hd_result	session_delete(struct db *, const char *);
+/* End session id (logout of the request's own session). */
+enum hd_result	session_delete_id(struct db *, int64_t);
 /* End every session and revoke every token of a user (lost access). */
 enum hd_result	session_delete_user(struct db *, int64_t);
 /* Mark that the directory confirmed the user's access just now. */
 enum hd_result	session_mark_checked(struct db *, int64_t);
+/* The same for an API token. */
+enum hd_result	session_mark_token_checked(struct db *, int64_t);
 /* Set-Cookie value: the token, or an expired cookie when token is NULL. */
 void		session_cookie(char *, size_t, const char *);
 /* Whether a cookie or Bearer value has the shape of one of ours. */

@@ -26,6 +26,8 @@ BUILDDIR = os.environ.get("GIDHD_BUILDDIR", os.path.join(SRCDIR, "build", "dev")
 DAEMON = os.path.join(BUILDDIR, "gid-helpdeskd")
 ADMIN = os.path.join(BUILDDIR, "gid-helpdesk")
 DEMO_PASSWORD = "Demo2026!"
+DEMO_LDIF = os.path.join(SRCDIR, "etc", "demo", "directory.ldif")
+TEST_LDIF = os.path.join(SRCDIR, "tests", "data", "directory-test.ldif")
 SANITIZER_RE = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:")
 
 # Every daemon started in this run, and every secret a test was handed
@@ -87,12 +89,17 @@ def stack():
         st = stackmod.Stack.load(d)
     else:
         d = os.path.join(BUILDDIR, "tests", "stack")
-        ldifs = [os.path.join(SRCDIR, "etc", "demo", "directory.ldif")]
-        extra = os.path.join(SRCDIR, "tests", "data", "directory-test.ldif")
-        if os.path.exists(extra):
-            ldifs.append(extra)
+        ldifs = [DEMO_LDIF]
+        if os.path.exists(TEST_LDIF):
+            ldifs.append(TEST_LDIF)
         st = own = stackmod.Stack(d).up(ldifs)
-    migrate(st)
+    try:
+        migrate(st)
+    except BaseException:
+        # A failed migration must not leave our slapd and MariaDB running.
+        if own is not None:
+            own.down()
+        raise
     yield st
     if own is not None:
         own.down()
@@ -116,6 +123,10 @@ def base_conf(st, port, extra=None):
                  "agent_group": "cn=gid-agents,ou=groups," + stackmod.SUFFIX,
                  "admin_group": "cn=gid-admins,ou=groups," + stackmod.SUFFIX,
                  "network_timeout": "2", "timeout": "3"},
+        # Every test client is 127.0.0.1: the per-address limit would let
+        # one suite's deliberate failures throttle the next suite's logins.
+        # Tests of that limit set their own.
+        "login": {"max_failures_per_address": "100000"},
     }
     for section, keys in (extra or {}).items():
         conf.setdefault(section, {}).update(keys)
@@ -246,6 +257,52 @@ def make_daemon(stack):
 def daemon(make_daemon):
     """A daemon with default test settings, shared by a module."""
     return make_daemon()
+
+
+@pytest.fixture(scope="session")
+def make_slapd(stack):
+    """Start private slapds under the stack directory (the demo and test
+    directory unless ldifs is given; other keywords go to stack.Slapd);
+    all are stopped at the end. For tests that stop, break or change a
+    directory without touching the shared one."""
+    started = []
+
+    def make(name, ldifs=None, **kw):
+        s = stackmod.Slapd(os.path.join(stack.dir, "slapd-" + name),
+                           ldifs=[DEMO_LDIF, TEST_LDIF] if ldifs is None else ldifs,
+                           **kw)
+        s.setup()
+        s.start()
+        started.append(s)
+        return s
+
+    yield make
+    for s in started:
+        s.stop()
+
+
+@pytest.fixture(scope="session")
+def cert_authority(stack):
+    """A test CA made at run time; .issue(name) signs server certificates."""
+    return stackmod.CertAuthority(os.path.join(stack.dir, "ca"))
+
+
+class SlapdLog:
+    """What a slapd did since this object was made (its -d stats log)."""
+
+    def __init__(self, slapd):
+        self.path = slapd.log_path()
+        time.sleep(0.2)     # let earlier lines reach the file first
+        self.offset = os.path.getsize(self.path)
+
+    def text(self):
+        time.sleep(0.2)     # slapd writes its log lines asynchronously
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            return f.read().decode("utf-8", "replace")
+
+    def count(self, pattern):
+        return len(re.findall(pattern, self.text()))
 
 
 def sql(st, statements):

@@ -7,7 +7,13 @@ stopped by PID. Nothing here touches a system service.
     stack.py down --dir DIR                             stop what DIR/stack.json lists
 
 The Stack class is also imported by tests/conftest.py, which stops and
-restarts the services to test faults.
+restarts the services to test faults, and starts extra slapds of its own
+(Slapd with ldaps:// and StartTLS, certificates from a CertAuthority made
+at run time with openssl).
+
+An LDIF file whose records carry "changetype:" (tests/data/directory-test.ldif
+adds members to the demo's groups) is applied with ldapmodify once slapd
+runs; plain LDIF files are loaded with slapadd before it starts.
 """
 
 import argparse
@@ -110,7 +116,7 @@ directory {dir}/data
 index objectClass eq
 index uid,mail,cn eq,sub
 index member eq
-sizelimit unlimited
+sizelimit {sizelimit}
 {overlays}
 
 # Passwords are only for binding; the service account reads the rest.
@@ -126,10 +132,13 @@ access to *
 
 
 class Slapd:
-    """One slapd on a loopback port, its data in dir."""
+    """One slapd on a loopback port, its data in dir. With cert (a tuple
+    (ca_file, cert_file, key_file)) it also speaks TLS: StartTLS on port and
+    ldaps:// on ldaps_port."""
 
     def __init__(self, dir, port=None, ldifs=(), modules="", overlays="",
-                 tls="", extra_global="", urls=None):
+                 tls="", extra_global="", urls=None, cert=None,
+                 ldaps_port=None, sizelimit="unlimited"):
         self.dir = os.path.abspath(dir)
         self.port = port or free_port()
         self.ldifs = list(ldifs)
@@ -138,8 +147,24 @@ class Slapd:
         self.tls = tls
         self.extra_global = extra_global
         self.urls = urls
+        self.cert = cert
+        self.ldaps_port = ldaps_port
+        self.sizelimit = sizelimit
+        self.pending_changes = []
         self.proc = None
         self.pid = None
+        if cert is not None:
+            ca, crt, key = cert
+            self.tls = ("TLSCACertificateFile %s\nTLSCertificateFile %s\n"
+                        "TLSCertificateKeyFile %s\n" % (ca, crt, key)) + tls
+            self.ldaps_port = ldaps_port or free_port()
+            if urls is None:
+                self.urls = "ldap://127.0.0.1:%d/ ldaps://127.0.0.1:%d/" % (
+                    self.port, self.ldaps_port)
+
+    @property
+    def ldaps_uri(self):
+        return "ldaps://127.0.0.1:%d" % self.ldaps_port
 
     @property
     def uri(self):
@@ -155,8 +180,12 @@ class Slapd:
                 dir=self.dir, suffix=SUFFIX, rootdn=ROOT_DN, rootpw=ROOT_PW,
                 service=SERVICE_DN, modules=self.modules,
                 overlays=self.overlays, tls=self.tls,
-                extra_global=self.extra_global))
+                extra_global=self.extra_global, sizelimit=self.sizelimit))
+        self.pending_changes = []
         for ldif in self.ldifs:
+            if is_change_ldif(ldif):
+                self.pending_changes.append(ldif)
+                continue
             r = subprocess.run(["/usr/sbin/slapadd", "-q", "-f",
                                 os.path.join(self.dir, "slapd.conf"), "-l", ldif],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -174,7 +203,33 @@ class Slapd:
             stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         self.pid = self.proc.pid
         wait_port(self.port, proc=self.proc)
+        if self.ldaps_port:
+            wait_port(self.ldaps_port, proc=self.proc)
+        # Change LDIFs go in once, on the first start after setup().
+        try:
+            while self.pending_changes:
+                self.modify_file(self.pending_changes.pop(0))
+        except Exception:
+            self.stop()
+            raise
         return self
+
+    def modify_file(self, path):
+        """Apply an LDIF of changes as the root DN (ldapmodify)."""
+        r = subprocess.run(["ldapmodify", "-x", "-H", self.uri, "-D", ROOT_DN,
+                            "-w", ROOT_PW, "-f", path],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True)
+        if r.returncode != 0:
+            raise RuntimeError("ldapmodify %s: %s" % (path, r.stderr.strip()))
+
+    def modify(self, ldif):
+        """Apply LDIF text of changes as the root DN."""
+        r = subprocess.run(["ldapmodify", "-x", "-H", self.uri, "-D", ROOT_DN,
+                            "-w", ROOT_PW], input=ldif, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("ldapmodify: %s" % r.stderr.strip())
 
     def stop(self, sig=signal.SIGTERM):
         stop_pid(self.pid, sig)
@@ -188,6 +243,54 @@ class Slapd:
 
     def log_path(self):
         return os.path.join(self.dir, "slapd.log")
+
+
+def is_change_ldif(path):
+    """Whether an LDIF file holds change records (for ldapmodify)."""
+    with open(path, encoding="utf-8") as f:
+        return any(line.lower().startswith("changetype:") for line in f)
+
+
+class CertAuthority:
+    """A throwaway certificate authority made with openssl in dir, and the
+    server certificates it signs (for 127.0.0.1 and localhost)."""
+
+    def __init__(self, dir, name="gid-helpdesk test CA"):
+        self.dir = os.path.abspath(dir)
+        os.makedirs(self.dir, exist_ok=True)
+        self.key = os.path.join(self.dir, "ca.key")
+        self.cert = os.path.join(self.dir, "ca.crt")
+        self._openssl("req", "-x509", "-newkey", "ec", "-pkeyopt",
+                      "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                      self.key, "-out", self.cert, "-days", "2", "-subj",
+                      "/CN=" + name, "-addext",
+                      "basicConstraints=critical,CA:TRUE", "-addext",
+                      "keyUsage=critical,keyCertSign,cRLSign")
+
+    def _openssl(self, *args):
+        r = subprocess.run(["openssl"] + list(args), stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("openssl %s: %s" % (args[0], r.stderr.strip()))
+
+    def issue(self, name, hosts=("127.0.0.1", "localhost")):
+        """A server certificate: returns (ca_file, cert_file, key_file)."""
+        key = os.path.join(self.dir, name + ".key")
+        csr = os.path.join(self.dir, name + ".csr")
+        crt = os.path.join(self.dir, name + ".crt")
+        ext = os.path.join(self.dir, name + ".ext")
+        sans = ",".join(("IP:" if h[0].isdigit() else "DNS:") + h for h in hosts)
+        with open(ext, "w") as f:
+            f.write("basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n"
+                    "extendedKeyUsage=serverAuth\nsubjectAltName=%s\n" % sans)
+        self._openssl("req", "-newkey", "ec", "-pkeyopt",
+                      "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
+                      "-out", csr, "-subj", "/CN=" + hosts[0])
+        self._openssl("x509", "-req", "-in", csr, "-CA", self.cert, "-CAkey",
+                      self.key, "-CAcreateserial", "-out", crt, "-days", "2",
+                      "-extfile", ext)
+        os.chmod(key, 0o600)
+        return (self.cert, crt, key)
 
 
 class Mariadb:
@@ -279,12 +382,17 @@ class Stack:
     def up(self, ldifs, durable=True):
         os.makedirs(self.dir, exist_ok=True)
         self.slapd = Slapd(os.path.join(self.dir, "ldap"), ldifs=ldifs)
-        self.slapd.setup()
-        self.slapd.start()
         self.db = Mariadb(os.path.join(self.dir, "mariadb"), durable=durable)
-        self.db.setup()
-        self.db.start()
-        self.db.create_database()
+        try:
+            self.slapd.setup()
+            self.slapd.start()
+            self.db.setup()
+            self.db.start()
+            self.db.create_database()
+        except BaseException:
+            # Nothing of a half-started stack may keep running.
+            self.down()
+            raise
         with open(os.path.join(self.dir, "ldap.secret"), "w") as f:
             f.write(SERVICE_PW + "\n")
         with open(os.path.join(self.dir, "db.secret"), "w") as f:

@@ -81,13 +81,13 @@ def test_t02_password_with_nul(daemon):
 
 
 def test_t03_unauthenticated_bind_refused_in_the_wrapper():
-    """The C unit test tests/test-directory.c drives directory_bind against
+    """The C unit test tests/test-directory-bind.c drives directory_bind against
     a port where nothing listens (a bind that went out would fail with
     LDAP_SERVER_DOWN); it runs with the unit tests, and here once more so
     that the suite lists T3."""
-    prog = os.path.join(BUILDDIR, "tests", "test-directory")
+    prog = os.path.join(BUILDDIR, "tests", "test-directory-bind")
     if not os.path.exists(prog):
-        pytest.skip("tests/test-directory is not built (make check builds it)")
+        pytest.skip("tests/test-directory-bind is not built (make check builds it)")
     r = subprocess.run([prog], capture_output=True, text=True,
                        env=dict(os.environ, CMOCKA_MESSAGE_OUTPUT="TAP"))
     assert r.returncode == 0, r.stdout + r.stderr
