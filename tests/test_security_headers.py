@@ -9,7 +9,8 @@ import requests
 
 import stack as stackmod
 from conftest import SRCDIR, api
-from hostile import (CSP_DIRECTIVES, SECURITY_HEADERS, is_library_page, login_or_skip,
+from hostile import (CSP_DIRECTIVES, SECURITY_HEADERS, endpoint_answers, is_library_page,
+                     login_or_skip,
                      needs, new_ticket, post_login, raw, request, split_answer,
                      status_of)
 
@@ -190,7 +191,11 @@ def check_headers(r, what, tls=False):
         assert h.get(k) == v, (what, k, h.get(k))
     csp = h.get("Content-Security-Policy", "")
     for d in CSP_DIRECTIVES:
-        assert d in csp, (what, d)
+        # default-src 'none' covers object-src; base-uri and frame-ancestors
+        # do not fall back to default-src and must be there themselves.
+        if d == "object-src 'none'" and "default-src 'none'" in csp:
+            continue
+        assert d in csp, (what, d, csp)
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert h.get("X-Request-Id"), what
     if r.status_code not in (204, 304):
@@ -252,6 +257,17 @@ def test_t45_headers_when_logged_in(daemon):
             check_headers(r, "GET %s as admin -> %d" % (path, r.status_code))
             assert "no-store" in r.headers.get("Cache-Control", "") or \
                 not path.startswith("/api/"), path
+    # An attachment download, which has its own CSP (sandbox): it must
+    # still forbid framing and <base> (they do not fall back to default-src).
+    if endpoint_answers(daemon, "POST", "/api/v1/uploads"):
+        r = api(s, "POST", "/api/v1/uploads?filename=t45.txt", data=b"t45",
+                headers={"Content-Type": "text/plain"})
+        assert r.status_code == 201, r.text
+        t = new_ticket(s, title="T45", attachments=[r.json()["upload"]["id"]])
+        att = t["articles"][0]["attachments"][0]["id"]
+        r = api(s, "GET", "/api/v1/attachments/%s" % att)
+        assert r.status_code == 200
+        check_headers(r, "an attachment download")
 
 
 def test_t45_library_pages_carry_no_input(daemon):
