@@ -26,6 +26,7 @@
 
 static const struct admin_cmd admin_cmds[] = {
 	{ "migrate", "migrate [--sql-dir DIR]", admin_migrate },
+	{ "import", "import [--queue CODE] [--state NAME] FILE.mbox", admin_import },
 	{ "sync", "sync [--allow-empty]", admin_sync },
 };
 

@@ -18,6 +18,8 @@ void	admin_db_params(struct db_params *);
 
 /* admin.c */
 int	admin_migrate(int, char **);
+/* admin-import.c: the old mailbox into tickets */
+int	admin_import(int, char **);
 /* admin-sync.c: users and organisations from the directory's groups. */
 int	admin_sync(int, char **);
 

@@ -12,6 +12,26 @@ void	api_health_live(struct hd_req *);
 void	api_health_ready(struct hd_req *);
 void	api_health_metrics(struct hd_req *);
 
+/* api-tickets.c */
+void	api_tickets_list(struct hd_req *);
+void	api_tickets_create(struct hd_req *);
+void	api_tickets_get(struct hd_req *);
+void	api_tickets_patch(struct hd_req *);
+void	api_tickets_add_article(struct hd_req *);
+void	api_tickets_history(struct hd_req *);
+
+/* api-queues.c */
+void	api_queues_list(struct hd_req *);
+void	api_queues_create(struct hd_req *);
+void	api_queues_patch(struct hd_req *);
+void	api_priorities_list(struct hd_req *);
+void	api_states_list(struct hd_req *);
+void	api_organisations_list(struct hd_req *);
+void	api_agents_list(struct hd_req *);
+
+/* api-uploads.c */
+void	api_uploads_create(struct hd_req *);
+void	api_attachments_get(struct hd_req *);
 /* api-session.c */
 void	api_session_create(struct hd_req *);
 void	api_session_delete(struct hd_req *);

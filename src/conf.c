@@ -118,6 +118,7 @@ static const struct conf_key conf_keys[] = {
 	B("tickets", "organisation_visibility", "no", tickets_organisation_visibility),
 	I("tickets", "upload_ttl", 60, 86400 * 7, "3600", tickets_upload_ttl),
 	I("tickets", "idempotency_ttl", 3600, 86400 * 30, "86400", tickets_idempotency_ttl),
+	S("tickets", "import_account", "", tickets_import_account),
 };
 
 /* Errors are gathered in one growing string, one line each. */

@@ -88,6 +88,7 @@ struct conf {
 	bool	 tickets_organisation_visibility;
 	int	 tickets_upload_ttl;
 	int	 tickets_idempotency_ttl;
+	char	*tickets_import_account;	/* login; "" = the built-in _import */
 };
 
 /* The running daemon's configuration; written once in main, then read-only. */

@@ -30,6 +30,13 @@ struct db {
 	MYSQL			*my;
 	MYSQL_STMT		*stmts[DB_STMT_MAX];
 	bool			 in_txn;
+	/*
+	 * The connection was lost inside a transaction: every statement
+	 * until the caller's rollback (or next begin) fails, so that none of
+	 * them runs, on a new connection, outside the transaction it
+	 * belonged to.
+	 */
+	bool			 txn_lost;
 	int64_t			 last_fail_us;
 	bool			 ever_connected;
 	struct db_stats		 stats;
@@ -125,6 +132,8 @@ db_error(struct db *db, unsigned int e, const char *msg, const char *what)
 	__atomic_fetch_add(&db->stats.errors, 1, __ATOMIC_RELAXED);
 	if (db_errno_is_lost(e)) {
 		log_warn("database: %s: connection lost (%u %s)", what, e, msg);
+		if (db->in_txn)
+			db->txn_lost = true;
 		db_disconnect(db);
 		return (HD_UNAVAILABLE);
 	}
@@ -411,10 +420,13 @@ db_exec(struct db *db, enum db_stmt_id id, struct db_res **res,
 	va_list		ap;
 	enum hd_result	rc;
 	bool		was_connected = db->my != NULL;
+	bool		in_txn = db->in_txn;	/* a lost connection clears it */
 	const char	*sql = db_stmt_sql(id);
 
 	if (res != NULL)
 		*res = NULL;
+	if (db->txn_lost)
+		return (HD_UNAVAILABLE);
 	va_start(ap, fmt);
 	rc = db_exec_once(db, id, res, fmt, ap);
 	va_end(ap);
@@ -423,7 +435,7 @@ db_exec(struct db *db, enum db_stmt_id id, struct db_res **res,
 	 * connection: the server restarted since the last request. A write
 	 * is not, its outcome is unknown, so the caller answers 503.
 	 */
-	if (rc == HD_UNAVAILABLE && was_connected && !db->in_txn &&
+	if (rc == HD_UNAVAILABLE && was_connected && !in_txn &&
 	    strncmp(sql, "SELECT", 6) == 0) {
 		db->last_fail_us = 0;
 		va_start(ap, fmt);
@@ -450,6 +462,7 @@ db_begin(struct db *db)
 {
 	enum hd_result	rc;
 
+	db->txn_lost = false;
 	if ((rc = db_ensure(db)) != HD_OK)
 		return (rc);
 	/* A connection idle since the server restarted fails here, harmlessly. */
@@ -471,8 +484,11 @@ db_begin(struct db *db)
 enum hd_result
 db_commit(struct db *db)
 {
-	if (db->my == NULL)
+	if (db->txn_lost || db->my == NULL) {
+		db->txn_lost = false;
+		db->in_txn = false;
 		return (HD_UNAVAILABLE);
+	}
 	db->in_txn = false;
 	if (mysql_commit(db->my) != 0)
 		return (db_error(db, mysql_errno(db->my), mysql_error(db->my),
@@ -483,6 +499,7 @@ db_commit(struct db *db)
 void
 db_rollback(struct db *db)
 {
+	db->txn_lost = false;
 	if (db->my == NULL || !db->in_txn)
 		return;
 	db->in_txn = false;

@@ -62,10 +62,12 @@ reply_send(struct hd_req *r, int status, struct evbuffer *buf)
 	}
 	evhttp_add_header(h, "X-Request-Id", r->id);
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "Content-Security-Policy",
-	    "default-src 'self'; script-src 'self'; style-src 'self'; "
-	    "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
-	    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
+	/* A handler may set a stricter policy (attachments: a sandbox). */
+	if (evhttp_find_header(h, "Content-Security-Policy") == NULL)
+		evhttp_add_header(h, "Content-Security-Policy",
+		    "default-src 'self'; script-src 'self'; style-src 'self'; "
+		    "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+		    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'");
 	evhttp_add_header(h, "Referrer-Policy", "same-origin");
 	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
 	evhttp_add_header(h, "Cross-Origin-Resource-Policy", "same-origin");
