@@ -161,6 +161,9 @@ def test_idle_timeout(make_daemon, stack):
     h = hashlib.sha256(token.encode()).hexdigest()
     assert sql(stack, "SELECT COUNT(*) FROM sessions WHERE token_hash = UNHEX('%s')"
                % h) == [["0"]]
+    # Its maintenance purges, every minute, every session of the shared
+    # database idle for 2 s: it must not outlive this test.
+    assert di.stop() == 0
 
 
 def test_absolute_timeout(make_daemon):
@@ -176,6 +179,7 @@ def test_absolute_timeout(make_daemon):
     late = [c for t, c in codes if t > 6.2]
     assert early and set(early) == {200}, codes
     assert late and set(late) == {401}, codes
+    assert da.stop() == 0      # see test_idle_timeout
 
 
 # ------------------------------------------------------------ re-check
