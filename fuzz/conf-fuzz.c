@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 #include "fuzz.h"
@@ -16,6 +17,8 @@
 
 FILE	*__real_fopen(const char *, const char *);
 FILE	*__wrap_fopen(const char *, const char *);
+long	 __real_sysconf(int);
+long	 __wrap_sysconf(int);
 
 static char	fuzz_secret[] = "fuzz-secret\nsecond line\n";
 
@@ -27,6 +30,15 @@ __wrap_fopen(const char *path, const char *mode)
 		return (fmemopen(fuzz_secret, sizeof(fuzz_secret) - 1, "r"));
 	errno = ENOENT;
 	return (NULL);
+}
+
+/* The CPU count (workers = 0) without reading /sys at every input. */
+long
+__wrap_sysconf(int name)
+{
+	if (name == _SC_NPROCESSORS_ONLN)
+		return (2);
+	return (__real_sysconf(name));
 }
 
 int
