@@ -124,3 +124,66 @@ def test_fault_body_never_arrives(make_daemon):
     assert grew < 64 * 1024, "RSS grew by %d KiB" % grew
     assert wait_for(lambda: fd_count(pid) <= fds0 + 2, timeout=10)
     assert d.stop() == 0
+
+
+def test_fault_sigterm_during_ticket_creation(make_daemon, stack):
+    """Graceful stop under a write load (test_core.py does it with static
+    files): every creation the daemon accepted is answered and committed,
+    it exits 0, and nothing is half-written (no ticket without its first
+    article)."""
+    import signal
+    import threading
+    import uuid
+
+    import requests
+
+    from conftest import api, sql
+    from hostile import first_queue, login_or_skip, needs
+
+    d = make_daemon({"server": {"workers": "2", "shutdown_timeout": "10"}})
+    s = login_or_skip(d, "s.alaoui")
+    needs(d, "POST", "/api/v1/tickets")
+    queue = first_queue(s)
+    run = uuid.uuid4().hex[:8]
+    created, errors = [], []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def client(k):
+        i = 0
+        while not stop.is_set() and i < 500:
+            try:
+                r = api(s, "POST", "/api/v1/tickets", timeout=20, json={
+                    "title": "SIGTERM %s %d-%d" % (run, k, i), "queue": queue,
+                    "priority": 3, "body": "body %d-%d" % (k, i)})
+            except requests.ConnectionError as e:
+                # Refused once the listener is closed; never cut mid-answer.
+                with lock:
+                    if "Connection refused" not in str(e) and "RemoteDisconnected" not in str(e):
+                        errors.append(repr(e))
+                break
+            with lock:
+                if r.status_code == 201:
+                    created.append(r.json()["ticket"]["number"])
+                else:
+                    errors.append((r.status_code, r.text[:100]))
+            i += 1
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(2)
+    rc = d.stop(signal.SIGTERM)
+    stop.set()
+    for t in threads:
+        t.join(30)
+    assert rc == 0
+    assert len(created) > 10, created
+    assert not errors, errors[:5]
+    # Every acknowledged ticket is stored whole.
+    rows = sql(stack, "SELECT t.tn, COUNT(a.id) FROM tickets t LEFT JOIN articles a "
+               "ON a.ticket_id = t.id WHERE t.title LIKE 'SIGTERM %s %%' GROUP BY t.id"
+               % run)
+    stored = {tn: int(n) for tn, n in rows}
+    assert set(created) <= set(stored), set(created) - set(stored)
+    assert all(n >= 1 for n in stored.values()), stored
