@@ -118,6 +118,57 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def listens_on(pid, port):
+    """Whether process pid holds the socket listening on 127.0.0.1:port."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    parts = line.split()
+                    if parts[3] == "0A" and int(parts[1].rsplit(":", 1)[1], 16) == port:
+                        inodes.add(parts[9])
+        except OSError:
+            pass
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if link.startswith("socket:[") and link[8:-1] in inodes:
+            return True
+    return False
+
+
+def suspend(pid, timeout=10, port=None):
+    """SIGSTOP pid and wait until every thread of it has stopped (a
+    multi-threaded server stops thread by thread). With port, first make
+    sure pid is the server listening there."""
+    import signal
+    if port is not None:
+        assert listens_on(pid, port), "pid %d does not listen on %d" % (pid, port)
+    os.kill(pid, signal.SIGSTOP)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        states = []
+        for t in os.listdir("/proc/%d/task" % pid):
+            try:
+                with open("/proc/%d/task/%s/stat" % (pid, t)) as f:
+                    states.append(f.read().rsplit(")", 1)[1].split()[0])
+            except OSError:
+                pass
+        if states and all(st in ("T", "t") for st in states):
+            return
+        time.sleep(0.01)
+    raise AssertionError("process %d did not stop" % pid)
+
+
+def resume(pid):
+    import signal
+    os.kill(pid, signal.SIGCONT)
+
+
 def raise_nofile(n=8192):
     """Let this test process hold n sockets (the hard limit permitting)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -51,13 +51,12 @@ def test_mariadb_hung_is_a_bounded_503(make_daemon, stack):
     nothing comes back) costs a request at most the read timeout, is
     answered 503 with Retry-After (not 500, not a hang), and the workers
     serve again when it resumes."""
-    import os
-    import signal
+    from hostile import resume, suspend
     d = make_daemon({"database": {"read_timeout": "2", "write_timeout": "2",
                                   "connect_timeout": "2"}})
     for _ in range(8):
         assert d.get("/readyz").status_code == 200
-    os.kill(stack.db.pid, signal.SIGSTOP)
+    suspend(stack.db.pid, port=stack.db.port)
     try:
         for _ in range(3):
             t0 = time.time()
@@ -70,6 +69,6 @@ def test_mariadb_hung_is_a_bounded_503(make_daemon, stack):
             assert elapsed < 2 * 2 + 1.5, elapsed
         assert d.get("/healthz").status_code == 200
     finally:
-        os.kill(stack.db.pid, signal.SIGCONT)
+        resume(stack.db.pid)
     wait_status(d, "/readyz", 200)
     assert d.stop() == 0

@@ -22,7 +22,8 @@ import stack as stackmod
 from conftest import BUILDDIR, DEMO_PASSWORD, login, api, sql
 from hostile import (PrivateDirectory, demo_ldif_with, make_ca, make_cert,
                      needs, post_login, login_or_skip, fresh_latencies,
-                     assert_p99_within_2x, measure_under_load, wait_for)
+                     assert_p99_within_2x, measure_under_load, resume, suspend,
+                     wait_for)
 
 PEOPLE = "ou=people," + stackmod.SUFFIX
 
@@ -374,7 +375,7 @@ def test_t13_directory_hangs_mid_operation(make_daemon, tmp_path):
                                   "timeout": "2"}, "server": {"workers": "1"}})
         assert readyz(d) == (200, "ok")
         time.sleep(2.1)     # past the ping cache
-        directory.slapd.suspend()
+        suspend(directory.slapd.pid, port=directory.slapd.port)
         try:
             t0 = time.time()
             assert readyz(d, timeout=20) == (503, "unavailable")
@@ -384,7 +385,7 @@ def test_t13_directory_hangs_mid_operation(make_daemon, tmp_path):
             assert d.get("/healthz").status_code == 200
             assert time.time() - t0 < 1
         finally:
-            directory.slapd.resume()
+            resume(directory.slapd.pid)
         time.sleep(2.1)
         assert wait_for(lambda: readyz(d) == (200, "ok"), timeout=10)
         d.stop()

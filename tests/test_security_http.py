@@ -14,7 +14,7 @@ import pytest
 
 from conftest import BUILDDIR, SRCDIR
 from hostile import (Background, SHORT_TIMEOUT, assert_p99_within_2x, connect,
-                     measure_under_load, watch_closes,
+                     measure_under_load, resume, suspend, watch_closes,
                      cpu_ticks, fd_count, fresh_latencies, is_library_page,
                      latencies, raise_nofile, raw, request, rss_kb, skip_ha,
                      status_of, statuses, wait_for)
@@ -268,14 +268,14 @@ def test_t56_held_worker_delays_only_its_own_share(make_daemon, stack):
     for _ in range(20):
         d.get("/readyz")            # every worker has its connection
     held = connect(d, timeout=30)
-    os.kill(stack.db.pid, signal.SIGSTOP)
+    suspend(stack.db.pid, port=stack.db.port)
     try:
         time.sleep(2.1)             # past the directory ping cache
         held.sendall(request("GET", "/readyz"))
         time.sleep(0.5)
         loaded = measure_under_load(lambda: fresh_latencies(d, 100), base)
     finally:
-        os.kill(stack.db.pid, signal.SIGCONT)
+        resume(stack.db.pid)
     assert status_of(held.recv(65536)) in (200, 503)
     held.close()
     assert_p99_within_2x(base, loaded, "one worker held")
@@ -293,7 +293,7 @@ def test_t57_client_gone_while_request_waits(make_daemon, stack):
     for _ in range(10):
         assert d.get("/readyz").status_code == 200
     waiting = []
-    os.kill(stack.db.pid, signal.SIGSTOP)
+    suspend(stack.db.pid, port=stack.db.port)
     try:
         time.sleep(2.1)             # past the directory ping cache
         for path in ("/readyz", "/metrics", "/readyz", "/metrics"):
@@ -306,7 +306,7 @@ def test_t57_client_gone_while_request_waits(make_daemon, stack):
             s.close()               # a reset, as a browser tab closed
         time.sleep(0.5)
     finally:
-        os.kill(stack.db.pid, signal.SIGCONT)
+        resume(stack.db.pid)
     assert wait_for(lambda: d.get("/readyz").status_code == 200, timeout=20)
     for _ in range(10):
         assert d.get("/metrics").status_code == 200
