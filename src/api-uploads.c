@@ -90,7 +90,12 @@ api_attachments_get(struct hd_req *r)
 	}
 	disposition = attachment_disposition(f.filename);
 	reply_header(r, "Content-Disposition", disposition);
-	reply_header(r, "Content-Security-Policy", "sandbox; default-src 'none'");
+	/*
+	 * base-uri, frame-ancestors and form-action do not fall back to
+	 * default-src: named, so that no other site can frame a download.
+	 */
+	reply_header(r, "Content-Security-Policy", "sandbox; default-src 'none'; "
+	    "base-uri 'none'; frame-ancestors 'none'; form-action 'none'");
 	reply_header(r, "Cache-Control", "private, no-store");
 	buf = evbuffer_new();
 	evbuffer_add(buf, f.data, f.len);

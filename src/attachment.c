@@ -176,6 +176,9 @@ attachment_name_clean(const char *raw, size_t len)
 	stem = ATTACHMENT_NAME_MAX - ext;
 	while (stem > 0 && (out[stem] & 0xc0) == 0x80)
 		stem--;
+	/* A cut that ends the name on a space or a dot: those go too. */
+	while (ext == 0 && stem > 0 && (out[stem - 1] == ' ' || out[stem - 1] == '.'))
+		stem--;
 	memmove(out + stem, out + olen - ext, ext);
 	out[stem + ext] = '\0';
 	return (out);

@@ -82,10 +82,20 @@ char *
 directory_dn_canonical(const char *dn)
 {
 	char	*norm = NULL, *out, *p;
+	LDAPDN	 check = NULL;
 
 	if (dn == NULL || ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAP, &norm,
 	    LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || norm == NULL)
 		return (NULL);
+	/*
+	 * libldap 2.5.13 can write a form that is no DN ("cn=#\r" gives
+	 * "cn=#": a leading '#' left unescaped): such a form is not compared.
+	 */
+	if (ldap_str2dn(norm, &check, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS) {
+		ldap_memfree(norm);
+		return (NULL);
+	}
+	ldap_dnfree(check);
 	out = xstrdup(norm);
 	ldap_memfree(norm);
 	/*

@@ -196,10 +196,17 @@ json_get_int(const cJSON *o, const char *key, bool required, int64_t min,
 		return (-1);
 	}
 	d = v->valuedouble;
-	/* cJSON keeps a double: refuse fractions and values it cannot hold. */
-	if (!isfinite(d) || floor(d) != d || d < (double)min || d > (double)max) {
+	/*
+	 * cJSON keeps a double: refuse fractions, and magnitudes beyond 2^53
+	 * where the number may have been rounded to another integer (and
+	 * where, at 2^63, the conversion would be undefined).
+	 */
+	if (!isfinite(d) || floor(d) != d || fabs(d) > JSON_MAX_EXACT_INT ||
+	    (int64_t)d < min || (int64_t)d > max) {
 		snprintf(err, errlen, "%s must be an integer from %lld to %lld",
-		    key, (long long)min, (long long)max);
+		    key, (long long)(min < -JSON_MAX_EXACT_INT ?
+		    -JSON_MAX_EXACT_INT : min), (long long)(max > JSON_MAX_EXACT_INT ?
+		    JSON_MAX_EXACT_INT : max));
 		return (-1);
 	}
 	*out = (int64_t)d;

@@ -16,6 +16,8 @@ struct cJSON;
 
 #define JSON_MAX_DEPTH	8
 #define JSON_MAX_KEYS	64
+/* The largest integer a double holds exactly (2^53 - 1); json_get_int's limit. */
+#define JSON_MAX_EXACT_INT	9007199254740991LL
 
 /*
  * Parse buf as one JSON object. Refused: invalid UTF-8, \u0000 in a

@@ -28,7 +28,8 @@ static __thread const char *log_thread_name = "main";
 
 static const char *const log_level_names[] = { "error", "warn", "info", "debug" };
 
-static void	log_vwrite(enum log_level, const char *, va_list, int);
+static void	log_vwrite(enum log_level, const char *, va_list, int)
+		    HD_PRINTFLIKE(2, 0);
 
 /* Route libevent's own warnings into our log. */
 static void
@@ -113,12 +114,67 @@ log_thread(void)
 	return (log_thread_name);
 }
 
+/* The length of the valid UTF-8 sequence at s (1 to 4), or 0. */
+static size_t
+log_utf8_seq(const unsigned char *s, size_t left)
+{
+	size_t	n;
+
+	if (s[0] < 0x80)
+		n = 1;
+	else if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return (0);
+	if (n > left || util_utf8_count((const char *)s, n) != 1)
+		return (0);
+	return (n);
+}
+
+/*
+ * cJSON copies the bytes of strings as they are, so a request target with
+ * bytes that are not UTF-8 would make its access line invalid JSON, which
+ * log parsers reject: a way to keep a request out of the log's readers.
+ * Such bytes become U+FFFD. Returns NULL when the line is clean (the
+ * usual case) or memory is short; else a new line for the caller to free.
+ */
+static char *
+log_utf8_clean(const char *line, size_t len)
+{
+	const unsigned char	*s = (const unsigned char *)line;
+	size_t			 i = 0, o = 0, n;
+	char			*out;
+
+	if (util_utf8_count(line, len) >= 0)
+		return (NULL);
+	if ((out = malloc(len * 3 + 1)) == NULL)
+		return (NULL);
+	while (i < len) {
+		if ((n = log_utf8_seq(s + i, len - i)) == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return (out);
+}
+
 /* Print obj as one line; consumes obj. */
 static void
 log_emit(enum log_level level, cJSON *obj)
 {
 	char		 ts[40];
 	const char	*line;
+	char		*clean;
 	size_t		 len;
 	FILE		*fp;
 	cJSON		*out;
@@ -135,11 +191,16 @@ log_emit(enum log_level level, cJSON *obj)
 	}
 	cJSON_Delete(obj);
 	line = json_write(out, &len);
+	clean = log_utf8_clean(line, len);
 	pthread_mutex_lock(&log_lock);
 	fp = log_fp != NULL ? log_fp : stderr;
-	fwrite(line, 1, len, fp);
+	if (clean != NULL)
+		fputs(clean, fp);
+	else
+		fwrite(line, 1, len, fp);
 	fputc('\n', fp);
 	pthread_mutex_unlock(&log_lock);
+	free(clean);
 	cJSON_Delete(out);
 }
 

@@ -698,7 +698,9 @@ mail_parse_address(const char *v, char **name, char **addr)
 	}
 	for (p = a; *p != '\0'; p++)
 		*p = (char)tolower((unsigned char)*p);
-	if (strchr(a, '@') == NULL || strchr(a, ' ') != NULL) {
+	/* Controls, or raw 8-bit bytes that are not UTF-8, make no address. */
+	if (strchr(a, '@') == NULL || strpbrk(a, " \t\r\n\v\f") != NULL ||
+	    util_utf8_count(a, strlen(a)) < 0) {
 		free(a);
 		free(raw_name);
 		return (-1);
@@ -1003,7 +1005,9 @@ mail_parse(const char *buf, size_t len)
 		while (*v == ' ' || *v == '<')
 			v++;
 		n = strcspn(v, "> \t");
-		if (n > 0)
+		/* Compared and logged: only when it is one line of text. */
+		if (n > 0 && util_utf8_count(v, n) > 0 &&
+		    strcspn(v, "\r\n") >= n)
 			m->message_id = xstrndup(v, n);
 	}
 	s = mail_decode_header((v = mail_header(&e, "Subject")) != NULL ? v : "");

@@ -18,6 +18,10 @@ struct netaddr {
 	int		bits;
 };
 
+static const unsigned char v4mapped[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
 static int
 netaddr_parse(const char *s, struct netaddr *a, bool allow_prefix)
 {
@@ -49,6 +53,17 @@ netaddr_parse(const char *s, struct netaddr *a, bool allow_prefix)
 			return (-1);
 		a->bits = (int)bits;
 	}
+	/*
+	 * ::ffff:a.b.c.d is an IPv4 address (the kernel shows IPv4 peers so
+	 * on an IPv6 socket): compare it as one, however it was written.
+	 */
+	if (a->family == AF_INET6 && a->bits >= 96 &&
+	    memcmp(a->bytes, v4mapped, sizeof(v4mapped)) == 0) {
+		memmove(a->bytes, a->bytes + 12, 4);
+		memset(a->bytes + 4, 0, 12);
+		a->family = AF_INET;
+		a->bits -= 96;
+	}
 	return (0);
 }
 
@@ -75,11 +90,15 @@ netaddr_match(const struct netaddr *net, const struct netaddr *ip)
 	    (unsigned char)(0xff << (8 - rest))) == 0);
 }
 
-/* Call fn on each entry of a list; stops when fn returns true. */
+/*
+ * Call fn on each entry of a list; stops when fn returns true. The buffer
+ * is twice what the parser takes, so that an entry cut short here is
+ * still too long to parse: a cut entry must fail, never match.
+ */
 static bool
 netaddr_each(const char *list, bool (*fn)(const char *, void *), void *arg)
 {
-	char	 entry[64];
+	char	 entry[128];
 	size_t	 len;
 
 	while (*list != '\0') {
@@ -114,10 +133,6 @@ netaddr_in_list(const char *ip, const char *list)
 
 	if (netaddr_parse(ip, &a, false) != 0)
 		return (false);
-	/* An IPv4 peer may be written as ::ffff:a.b.c.d by the kernel. */
-	if (a.family == AF_INET6 && strncmp(ip, "::ffff:", 7) == 0 &&
-	    strchr(ip, '.') != NULL)
-		(void)netaddr_parse(ip + 7, &a, false);
 	return (netaddr_each(list, netaddr_entry_matches, &a));
 }
 

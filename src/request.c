@@ -32,39 +32,45 @@ request_header(struct hd_req *r, const char *name)
 }
 
 int
+request_cookie_scan(const char *header, const char *name, char *buf,
+    size_t len, int *found)
+{
+	const char	*p, *end;
+	size_t		 nlen = strlen(name), vlen;
+
+	for (p = header; *p != '\0';) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		end = strchr(p, ';');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 &&
+		    p[nlen] == '=') {
+			vlen = (size_t)(end - p) - nlen - 1;
+			while (vlen > 0 && p[nlen + vlen] == ' ')
+				vlen--;
+			if ((*found)++ > 0 || vlen >= len)
+				return (-1);
+			memcpy(buf, p + nlen + 1, vlen);
+			buf[vlen] = '\0';
+		}
+		p = end;
+	}
+	return (0);
+}
+
+int
 request_cookie(struct hd_req *r, const char *name, char *buf, size_t len)
 {
 	struct evkeyvalq	*h = evhttp_request_get_input_headers(r->req);
 	struct evkeyval		*kv;
-	size_t			 nlen = strlen(name);
 	int			 found = 0;
 
 	TAILQ_FOREACH(kv, h, next) {
-		const char *p;
-
 		if (strcasecmp(kv->key, "Cookie") != 0)
 			continue;
-		for (p = kv->value; *p != '\0';) {
-			const char	*end;
-			size_t		 vlen;
-
-			while (*p == ' ' || *p == ';')
-				p++;
-			end = strchr(p, ';');
-			if (end == NULL)
-				end = p + strlen(p);
-			if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 &&
-			    p[nlen] == '=') {
-				vlen = (size_t)(end - p) - nlen - 1;
-				while (vlen > 0 && p[nlen + vlen] == ' ')
-					vlen--;
-				if (found++ > 0 || vlen >= len)
-					return (-1);
-				memcpy(buf, p + nlen + 1, vlen);
-				buf[vlen] = '\0';
-			}
-			p = end;
-		}
+		if (request_cookie_scan(kv->value, name, buf, len, &found) != 0)
+			return (-1);
 	}
 	return (found == 1 ? 0 : -1);
 }

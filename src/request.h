@@ -20,6 +20,13 @@ const char	*request_header(struct hd_req *, const char *);
  * long, or present more than once (a planted duplicate is refused).
  */
 int		 request_cookie(struct hd_req *, const char *, char *, size_t);
+/*
+ * The same on one Cookie header value, without evhttp (unit tests, the
+ * fuzzer): *found counts the occurrences of name; -1 on a second one or
+ * a value that does not fit in buf.
+ */
+int		 request_cookie_scan(const char *, const char *, char *, size_t,
+		     int *);
 /* A query parameter (decoded, unique, valid UTF-8); NULL when absent. */
 const char	*request_query(struct hd_req *, const char *);
 /*

@@ -372,7 +372,13 @@ router_dispatch_cb(struct evhttp_request *req, void *arg)
 	raw_path = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	if (raw_path == NULL || raw_path[0] != '/') {
 		raw_path = "-";
-		reply_error(&r, 400, "bad_request", "Malformed request target.");
+		/* CONNECT's target has no path; the method is what is refused. */
+		if (r.method == 0) {
+			reply_header(&r, "Allow", "GET, HEAD");
+			reply_error(&r, 405, "method_not_allowed",
+			    "Method %s is not allowed here.", r.method_name);
+		} else
+			reply_error(&r, 400, "bad_request", "Malformed request target.");
 		goto out;
 	}
 	/* Encoded slashes and backslashes have no use here but to confuse. */

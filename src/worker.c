@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <mysql.h>
 
 #include "conf.h"
@@ -32,6 +33,10 @@
 #define WORKER_DRAIN_TICK_US	20000
 /* A stopping worker waits this long without new requests before it exits. */
 #define WORKER_QUIET_US		200000
+/* After accept() fails for want of descriptors, accepting pauses this long. */
+#define WORKER_ACCEPT_PAUSE_US	100000
+/* And says so at most this often. */
+#define WORKER_ACCEPT_WARN_US	10000000
 
 static __thread struct worker *worker_self;
 
@@ -82,6 +87,45 @@ worker_drain_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED, void *arg)
 	evtimer_add(w->drain_ev, &tv);
 }
 
+/*
+ * accept() failed with something other than EAGAIN: EMFILE, ENFILE or
+ * ENOBUFS, all of which last a while. libevent's listener would retry at
+ * once, forever, logging each time (a full CPU and megabytes of log per
+ * second). Pause this worker's listener instead; the kernel keeps the
+ * connections in the backlog until descriptors are free again. Runs in
+ * the worker's thread; arg is the evhttp, so the worker is worker_self.
+ */
+static void
+worker_accept_error_cb(struct evconnlistener *lev, void *arg HD_UNUSED)
+{
+	struct worker	*w = worker_self;
+	struct timeval	 tv = { 0, WORKER_ACCEPT_PAUSE_US };
+	int		 err = EVUTIL_SOCKET_ERROR();
+	int64_t		 now = util_mono_us();
+
+	evconnlistener_disable(lev);
+	if (w == NULL)
+		return;
+	if (w->accept_warned_us == 0 ||
+	    now - w->accept_warned_us >= WORKER_ACCEPT_WARN_US) {
+		log_warn("accept: %s; pausing new connections for %d ms",
+		    evutil_socket_error_to_string(err),
+		    WORKER_ACCEPT_PAUSE_US / 1000);
+		w->accept_warned_us = now;
+	}
+	evtimer_add(w->accept_ev, &tv);
+}
+
+static void
+worker_accept_resume_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED,
+    void *arg)
+{
+	struct worker	*w = arg;
+
+	if (w->bound != NULL && !w->stopping)
+		evconnlistener_enable(evhttp_bound_socket_get_listener(w->bound));
+}
+
 /* Runs in the worker: stop accepting, then drain. */
 static void
 worker_stop_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED, void *arg)
@@ -92,6 +136,7 @@ worker_stop_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED, void *arg)
 	if (w->stopping)
 		return;
 	w->stopping = true;
+	evtimer_del(w->accept_ev);
 	if (w->bound != NULL)
 		evhttp_del_accept_socket(w->http, w->bound);	/* closes our dup */
 	w->bound = NULL;
@@ -136,6 +181,36 @@ worker_main(void *arg)
 	return (NULL);
 }
 
+/*
+ * The evhttp of a worker with every limit the daemon runs with; the HTTP
+ * fuzzer builds its server here too, so that it fuzzes what runs.
+ */
+struct evhttp *
+worker_http_new(struct event_base *base, struct worker *w)
+{
+	struct evhttp	*http;
+
+	if ((http = evhttp_new(base)) == NULL)
+		fatalx("evhttp_new failed");
+	/*
+	 * Limits: headers and the largest body any route takes (an upload);
+	 * routes with smaller limits answer 413 themselves in the router.
+	 */
+	evhttp_set_max_headers_size(http, (ev_ssize_t)cfg.max_header_size);
+	evhttp_set_max_body_size(http, (ev_ssize_t)(
+	    cfg.tickets_max_attachment_size > cfg.max_body_size ?
+	    cfg.tickets_max_attachment_size : cfg.max_body_size) + 65536);
+	evhttp_set_timeout(http, cfg.timeout);
+	/* Every method reaches the router, which answers 405 with Allow. */
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
+	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
+	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
+	    EVHTTP_REQ_PATCH);
+	evhttp_set_default_content_type(http, "text/plain; charset=utf-8");
+	evhttp_set_gencb(http, router_dispatch_cb, w);
+	return (http);
+}
+
 void
 worker_start(struct worker *w, int id, int listen_fd)
 {
@@ -149,24 +224,7 @@ worker_start(struct worker *w, int id, int listen_fd)
 	    sizeof(*w->metrics.routes));
 	if ((w->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if ((w->http = evhttp_new(w->base)) == NULL)
-		fatalx("evhttp_new failed");
-	/*
-	 * Limits: headers and the largest body any route takes (an upload);
-	 * routes with smaller limits answer 413 themselves in the router.
-	 */
-	evhttp_set_max_headers_size(w->http, (ev_ssize_t)cfg.max_header_size);
-	evhttp_set_max_body_size(w->http, (ev_ssize_t)(
-	    cfg.tickets_max_attachment_size > cfg.max_body_size ?
-	    cfg.tickets_max_attachment_size : cfg.max_body_size) + 65536);
-	evhttp_set_timeout(w->http, cfg.timeout);
-	/* Every method reaches the router, which answers 405 with Allow. */
-	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_OPTIONS | EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT |
-	    EVHTTP_REQ_PATCH);
-	evhttp_set_default_content_type(w->http, "text/plain; charset=utf-8");
-	evhttp_set_gencb(w->http, router_dispatch_cb, w);
+	w->http = worker_http_new(w->base, w);
 	/*
 	 * Each evhttp closes its listener's fd when freed, so each gets its
 	 * own dup() and none closes the fd of another.
@@ -175,6 +233,9 @@ worker_start(struct worker *w, int id, int listen_fd)
 		fatal("dup");
 	if ((w->bound = evhttp_accept_socket_with_handle(w->http, fd)) == NULL)
 		fatalx("evhttp_accept_socket_with_handle failed");
+	w->accept_ev = evtimer_new(w->base, worker_accept_resume_cb, w);
+	evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(w->bound),
+	    worker_accept_error_cb);
 	w->stop_ev = event_new(w->base, -1, 0, worker_stop_cb, w);
 	w->drain_ev = evtimer_new(w->base, worker_drain_cb, w);
 	w->tick_ev = event_new(w->base, -1, EV_PERSIST, worker_tick_cb, w);
@@ -197,6 +258,7 @@ worker_join(struct worker *w)
 	event_free(w->stop_ev);
 	event_free(w->drain_ev);
 	event_free(w->tick_ev);
+	event_free(w->accept_ev);
 	event_base_free(w->base);
 	pthread_mutex_destroy(&w->metrics.lock);
 	free(w->metrics.routes);

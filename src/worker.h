@@ -49,6 +49,8 @@ struct worker {
 	struct event			*stop_ev;
 	struct event			*drain_ev;
 	struct event			*tick_ev;
+	struct event			*accept_ev;	/* resumes a paused listener */
+	int64_t				 accept_warned_us;
 	struct db			*db;
 
 	uint64_t			 nreq;		/* for request ids */
@@ -59,6 +61,8 @@ struct worker {
 	struct worker_metrics		 metrics;
 };
 
+/* A new evhttp on base with the daemon's limits, dispatching to the router for w. */
+struct evhttp *worker_http_new(struct event_base *, struct worker *);
 /* Set up w (base, evhttp on a dup of fd) and start its thread. */
 void	worker_start(struct worker *, int, int);
 /* Ask w to stop accepting and finish; thread-safe, returns at once. */

@@ -30,6 +30,21 @@ DEMO_LDIF = os.path.join(SRCDIR, "etc", "demo", "directory.ldif")
 TEST_LDIF = os.path.join(SRCDIR, "tests", "data", "directory-test.ldif")
 SANITIZER_RE = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:")
 
+# Every daemon started in this run, and every secret a test was handed
+# (session cookies, CSRF tokens, API tokens): the hostile suite's T26
+# greps all the logs for them at the end (test_security_sessions.py).
+DAEMONS = []
+SECRETS_SEEN = set()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "run_last: run after every other test")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Tests marked run_last (those that read what the whole run left) go last."""
+    items.sort(key=lambda item: item.get_closest_marker("run_last") is not None)
+
 
 # ---------------------------------------------------------------- TAP output
 
@@ -151,6 +166,7 @@ class Daemon:
         write_conf(self.conf_path, self.conf)
         self.proc = None
         self.url = "http://127.0.0.1:%d" % self.port
+        DAEMONS.append(self)
 
     def start(self, wait=True):
         self.log = open(self.log_path, "ab")
@@ -307,6 +323,8 @@ def login(daemon, user, password=DEMO_PASSWORD, expect=200):
     if expect == 200:
         s.headers["X-CSRF-Token"] = r.json()["csrf_token"]
         s.user = r.json()["user"]
+        SECRETS_SEEN.add(r.json()["csrf_token"])
+        SECRETS_SEEN.update(c.value for c in s.cookies if c.value)
     s.base = daemon.url
     return s
 

@@ -303,12 +303,11 @@ class CertAuthority:
 class Mariadb:
     """One mariadbd on a loopback port and a socket, its data in dir."""
 
-    def __init__(self, dir, port=None, durable=True, options=()):
+    def __init__(self, dir, port=None, durable=True, extra_args=()):
         self.dir = os.path.abspath(dir)
         self.port = port or free_port()
         self.durable = durable
-        # Extra server options, given last so that they win.
-        self.options = list(options)
+        self.extra_args = list(extra_args)     # e.g. TLS for one test
         self.proc = None
         self.pid = None
 
@@ -342,7 +341,7 @@ class Mariadb:
                "--skip-name-resolve", "--innodb-buffer-pool-size=128M",
                "--max-connections=500",
                "--innodb-flush-log-at-trx-commit=%d" % (1 if self.durable else 2)]
-        cmd += self.options
+        cmd += self.extra_args
         if os.geteuid() == 0:
             cmd.append("--user=root")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
@@ -392,7 +391,7 @@ class Stack:
         self.slapd = Slapd(os.path.join(self.dir, "ldap"), ldifs=ldifs,
                            debug=slapd_debug)
         self.db = Mariadb(os.path.join(self.dir, "mariadb"), durable=durable,
-                          options=mariadb_options)
+                          extra_args=mariadb_options)
         try:
             self.slapd.setup()
             self.slapd.start()

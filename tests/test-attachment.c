@@ -81,6 +81,36 @@ test_clean_caps_length(void **state HD_UNUSED)
 	free(got);
 }
 
+/*
+ * A name cut to the limit must keep the rules of any clean name: no
+ * trailing space or dot, and cleaning it again changes nothing. Found by
+ * fuzz/attachment-fuzz: a cut falling after a space left it at the end.
+ */
+static void
+test_clean_cut_keeps_the_rules(void **state HD_UNUSED)
+{
+	static const char	 ends[] = " .";
+	char			 big[400];
+	char			*got, *again;
+	size_t			 len, e, at;
+
+	/* The 255th byte, where the cut falls, is a space or a dot. */
+	for (e = 0; e < 2; e++) {
+		for (at = 253; at <= 255; at++) {
+			memset(big, 'a', sizeof(big));
+			big[at - 1] = ends[e];
+			got = attachment_name_clean(big, sizeof(big));
+			len = strlen(got);
+			assert_true(len >= 1 && len <= ATTACHMENT_NAME_MAX);
+			assert_true(got[len - 1] != ' ' && got[len - 1] != '.');
+			again = attachment_name_clean(got, len);
+			assert_string_equal(again, got);
+			free(again);
+			free(got);
+		}
+	}
+}
+
 static void
 test_disposition(void **state HD_UNUSED)
 {
@@ -151,6 +181,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_hostile_names),
 		cmocka_unit_test(test_clean_caps_length),
+		cmocka_unit_test(test_clean_cut_keeps_the_rules),
 		cmocka_unit_test(test_disposition),
 		cmocka_unit_test(test_sniff),
 	};

@@ -124,6 +124,24 @@ test_dn_canonical(void **state HD_UNUSED)
  * take for an anonymous success: refused before the handle is even used
  * (a NULL handle would crash if it were).
  */
+/*
+ * libldap 2.5.13's ldap_dn_normalize drops trailing white space (a CR
+ * counts) after a value starting with '#' and writes the '#' unescaped:
+ * "cn=#\r" comes out as "cn=#", which no longer parses as a DN. Such a
+ * form must not be compared as if it were one. Found by fuzz/ldap-dn-fuzz.
+ */
+static void
+test_dn_canonical_is_a_dn(void **state HD_UNUSED)
+{
+	char	*a;
+
+	assert_null(directory_dn_canonical("cn=#\r"));
+	assert_null(directory_dn_canonical("5=\r#\r"));
+	a = directory_dn_canonical("cn=\\#x,dc=ma");
+	assert_non_null(a);
+	free(a);
+}
+
 static void
 test_bind_refuses_empty(void **state HD_UNUSED)
 {
@@ -162,6 +180,7 @@ main(void)
 		cmocka_unit_test(test_escape_utf8),
 		cmocka_unit_test(test_filter_build),
 		cmocka_unit_test(test_dn_canonical),
+		cmocka_unit_test(test_dn_canonical_is_a_dn),
 		cmocka_unit_test(test_bind_refuses_empty),
 		cmocka_unit_test(test_outage_codes),
 	};

@@ -120,6 +120,38 @@ test_getters(void **state HD_UNUSED)
 	cJSON_Delete(o);
 }
 
+/*
+ * cJSON keeps numbers as doubles: beyond 2^53 a number may have been
+ * rounded (9007199254740993 reads as ...992, another id), and at 2^63
+ * the conversion to int64_t is undefined. Found by fuzz/json-fuzz.
+ */
+static void
+test_int_beyond_double_precision(void **state HD_UNUSED)
+{
+	cJSON		*o = parse("{\"safe\":9007199254740991,\"neg\":-9007199254740991,"
+	    "\"rounded\":9007199254740993,\"two63\":9223372036854775808,"
+	    "\"max\":9223372036854775807,\"min\":-9223372036854775808}");
+	int64_t		 n = 0;
+	char		 err[128];
+
+	assert_non_null(o);
+	assert_int_equal(json_get_int(o, "safe", true, INT64_MIN, INT64_MAX, &n,
+	    err, sizeof(err)), 1);
+	assert_true(n == 9007199254740991LL);
+	assert_int_equal(json_get_int(o, "neg", true, INT64_MIN, INT64_MAX, &n,
+	    err, sizeof(err)), 1);
+	assert_true(n == -9007199254740991LL);
+	assert_int_equal(json_get_int(o, "rounded", true, INT64_MIN, INT64_MAX,
+	    &n, err, sizeof(err)), -1);
+	assert_int_equal(json_get_int(o, "two63", true, INT64_MIN, INT64_MAX, &n,
+	    err, sizeof(err)), -1);
+	assert_int_equal(json_get_int(o, "max", true, INT64_MIN, INT64_MAX, &n,
+	    err, sizeof(err)), -1);
+	assert_int_equal(json_get_int(o, "min", true, INT64_MIN, INT64_MAX, &n,
+	    err, sizeof(err)), -1);
+	cJSON_Delete(o);
+}
+
 static void
 test_check_keys(void **state HD_UNUSED)
 {
@@ -194,6 +226,7 @@ main(void)
 		cmocka_unit_test(test_escaped_backslash_is_not_nul),
 		cmocka_unit_test(test_many_keys_refused),
 		cmocka_unit_test(test_getters),
+		cmocka_unit_test(test_int_beyond_double_precision),
 		cmocka_unit_test(test_check_keys),
 		cmocka_unit_test(test_write_like_cjson),
 	};

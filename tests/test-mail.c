@@ -120,6 +120,35 @@ test_addresses(void **state HD_UNUSED)
 	assert_int_equal(mail_parse_address("no address here", &name, &addr), -1);
 }
 
+/*
+ * What the importer stores or compares must be UTF-8 like every other text
+ * of a mail, on one line: an address or Message-ID with raw 8-bit bytes or
+ * control characters is no address or Message-ID (MariaDB would refuse the requester column in strict
+ * mode, failing the message). Found by fuzz/mail-fuzz.
+ */
+static void
+test_raw_bytes_in_ids(void **state HD_UNUSED)
+{
+	static const char	 msg[] = "Message-ID: <\xff\xfe@x.ma>\n"
+	    "From: \x9d@c.ma (B)\nSubject: s\n\nbody\n";
+	char			*name, *addr;
+	struct mail		*m;
+
+	assert_int_equal(mail_parse_address("\x9d@c.ma (B)", &name, &addr), -1);
+	assert_null(addr);
+	assert_int_equal(mail_parse_address("b@c\r\r.ma (C)", &name, &addr), -1);
+	assert_null(addr);
+	assert_int_equal(mail_parse_address("<a\xc3\xa9@b.ma>", &name, &addr), 0);
+	assert_string_equal(addr, "a\xc3\xa9@b.ma");
+	free(name);
+	free(addr);
+	m = mail_parse(msg, sizeof(msg) - 1);
+	assert_null(m->message_id);
+	assert_null(m->from_addr);
+	assert_string_equal(m->body, "body\n");
+	mail_free(m);
+}
+
 static void
 test_transfer_encodings(void **state HD_UNUSED)
 {
@@ -253,6 +282,7 @@ main(void)
 		cmocka_unit_test(test_header_words),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_raw_bytes_in_ids),
 		cmocka_unit_test(test_transfer_encodings),
 		cmocka_unit_test(test_charsets),
 		cmocka_unit_test(test_multipart),

@@ -44,3 +44,31 @@ def test_readyz_follows_mariadb(make_daemon, stack):
         time.sleep(0.05)
     assert good == 16
     assert d.stop() == 0
+
+
+def test_mariadb_hung_is_a_bounded_503(make_daemon, stack):
+    """A MariaDB that stops answering (SIGSTOP: connections still open,
+    nothing comes back) costs a request at most the read timeout, is
+    answered 503 with Retry-After (not 500, not a hang), and the workers
+    serve again when it resumes."""
+    from hostile import resume, suspend
+    d = make_daemon({"database": {"read_timeout": "2", "write_timeout": "2",
+                                  "connect_timeout": "2"}})
+    for _ in range(8):
+        assert d.get("/readyz").status_code == 200
+    suspend(stack.db.pid, port=stack.db.port)
+    try:
+        for _ in range(3):
+            t0 = time.time()
+            r = d.get("/readyz", timeout=30)
+            elapsed = time.time() - t0
+            assert r.status_code == 503, r.text
+            assert r.json()["database"] == "unavailable"
+            assert r.headers.get("Retry-After")
+            # Connector/C retries a timed-out read once: two read timeouts.
+            assert elapsed < 2 * 2 + 1.5, elapsed
+        assert d.get("/healthz").status_code == 200
+    finally:
+        resume(stack.db.pid)
+    wait_status(d, "/readyz", 200)
+    assert d.stop() == 0

@@ -15,7 +15,8 @@ from ticketlib import (AGENT, REFERENT_A, REFERENT_B, api, counts, is_error,
 
 DOWNLOAD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Content-Security-Policy": "sandbox; default-src 'none'; base-uri 'none'; "
+                               "frame-ancestors 'none'; form-action 'none'",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 
