@@ -23,7 +23,7 @@ import time
 import pytest
 
 import stack as stackmod
-from conftest import ADMIN as ADMIN_TOOL, base_conf, write_conf
+from conftest import ADMIN as ADMIN_TOOL, base_conf, sql_tickets_changed_by_hand, write_conf
 from ticketlib import (ADMIN, AGENT, REFERENT_A, api, is_error, new_ticket,
                        sql, who)
 
@@ -232,8 +232,11 @@ def data(stack, daemon):
         " body, created) SELECT id, 'referent', customer_id, 'Message', created"
         " FROM tickets WHERE tn = '%s';" % (tn, QUEUE, hours, tn)
         for tn, hours in [("RPT-L1", 12), ("RPT-L2", 48), ("RPT-L3", 240)]))
+    sql_tickets_changed_by_hand(stack)
     refresh(daemon)
-    return True
+    yield True
+    # Some tests below change states and priorities by SQL too.
+    sql_tickets_changed_by_hand(stack)
 
 
 def rows(stack, query, tz="+00:00", timestamp=None):
