@@ -287,8 +287,7 @@ api_tickets_create(struct hd_req *r)
 		return;
 	if (ticket_parse_new(body, (size_t)cfg.tickets_max_article_size, &in,
 	    &res, err, sizeof(err)) != 0) {
-		reply_error(r, reply_status_of(res), res == HD_TOOLARGE ?
-		    "payload_too_large" : "bad_request", "%s", err);
+		reply_result(r, res, err);
 		goto out;
 	}
 	if ((has_key = api_tickets_idempotency(r, body, &idem, key,
@@ -383,8 +382,7 @@ api_tickets_add_article(struct hd_req *r)
 		return;
 	if (ticket_parse_article(body, (size_t)cfg.tickets_max_article_size, &in,
 	    &res, err, sizeof(err)) != 0) {
-		reply_error(r, reply_status_of(res), res == HD_TOOLARGE ?
-		    "payload_too_large" : "bad_request", "%s", err);
+		reply_result(r, res, err);
 		goto out;
 	}
 	if ((has_key = api_tickets_idempotency(r, body, &idem, key,

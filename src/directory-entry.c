@@ -203,17 +203,21 @@ bad:
 	return (NULL);
 }
 
+void
+directory_role_groups(struct directory_role_group g[DIRECTORY_ROLE_GROUPS])
+{
+	g[0].role = ROLE_REFERENT;
+	g[0].dn = cfg.ldap_referent_group;
+	g[1].role = ROLE_AGENT;
+	g[1].dn = cfg.ldap_agent_group;
+	g[2].role = ROLE_ADMIN;
+	g[2].dn = cfg.ldap_admin_group;
+}
+
 enum hd_result
 directory_entry_group_roles(LDAP *ld, struct directory_entry *e)
 {
-	const struct {
-		unsigned	 role;
-		const char	*dn;
-	} groups[] = {
-		{ ROLE_REFERENT, cfg.ldap_referent_group },
-		{ ROLE_AGENT, cfg.ldap_agent_group },
-		{ ROLE_ADMIN, cfg.ldap_admin_group },
-	};
+	struct directory_role_group	 groups[DIRECTORY_ROLE_GROUPS];
 	char		*attrs[] = { (char *)(uintptr_t)LDAP_NO_ATTRS, NULL };
 	struct timeval	 tv = { cfg.ldap_timeout, 0 };
 	LDAPMessage	*res;
@@ -222,6 +226,7 @@ directory_entry_group_roles(LDAP *ld, struct directory_entry *e)
 	int		 rc;
 
 	e->roles = 0;
+	directory_role_groups(groups);
 	/* The DN is a filter value here, so it is filter-escaped (RFC 4515). */
 	esc = directory_filter_escape(e->dn, strlen(e->dn));
 	xasprintf(&filter, "(%s=%s)", cfg.ldap_member_attribute, esc);

@@ -96,17 +96,11 @@ sync_read_group(LDAP *ld, const char *group, unsigned role,
 static enum hd_result
 sync_read_groups(LDAP *ld, struct sync_members *m, char **cause)
 {
-	const struct {
-		unsigned	 role;
-		const char	*dn;
-	} groups[] = {
-		{ ROLE_REFERENT, cfg.ldap_referent_group },
-		{ ROLE_AGENT, cfg.ldap_agent_group },
-		{ ROLE_ADMIN, cfg.ldap_admin_group },
-	};
-	enum hd_result	 res;
-	size_t		 i, j;
+	struct directory_role_group	 groups[DIRECTORY_ROLE_GROUPS];
+	enum hd_result			 res;
+	size_t				 i, j;
 
+	directory_role_groups(groups);
 	for (i = 0; i < HD_NELEM(groups); i++) {
 		if (groups[i].dn == NULL || *groups[i].dn == '\0')
 			continue;

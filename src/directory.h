@@ -98,6 +98,17 @@ void		 directory_entry_attrs(char *[DIRECTORY_ATTRS_MAX]);
  */
 struct directory_entry *directory_entry_read(LDAP *, LDAPMessage *, bool *);
 /*
+ * The role each group of [ldap] gives, in one table for the login and
+ * the sync; a group not configured has an empty or NULL dn.
+ */
+struct directory_role_group {
+	unsigned	 role;
+	const char	*dn;
+};
+#define DIRECTORY_ROLE_GROUPS	3
+void		 directory_role_groups(
+		    struct directory_role_group[DIRECTORY_ROLE_GROUPS]);
+/*
  * Roles by searching each configured group for member=<dn>, on the
  * service handle. HD_OK or HD_UNAVAILABLE.
  */

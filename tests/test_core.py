@@ -11,30 +11,10 @@ import pytest
 import requests
 
 from conftest import DAEMON, Daemon, write_conf, base_conf
+from hostile import raw, status_of
 
 SECURITY_HEADERS = ("X-Content-Type-Options", "Content-Security-Policy",
                     "Referrer-Policy", "X-Request-Id")
-
-
-def raw(daemon, data, timeout=5):
-    """Send raw bytes, return the whole answer (the server closes)."""
-    with socket.create_connection(("127.0.0.1", daemon.port), timeout=timeout) as s:
-        s.sendall(data)
-        chunks = []
-        try:
-            while True:
-                b = s.recv(65536)
-                if not b:
-                    break
-                chunks.append(b)
-        except socket.timeout:
-            pass
-    return b"".join(chunks)
-
-
-def status_of(answer):
-    line = answer.split(b"\r\n", 1)[0]
-    return int(line.split()[1]) if line.startswith(b"HTTP/") else None
 
 
 def test_healthz_and_headers(daemon):
