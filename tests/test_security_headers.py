@@ -16,9 +16,10 @@ from hostile import (CSP_DIRECTIVES, SECURITY_HEADERS, endpoint_answers, is_libr
 
 
 def test_t41_stored_xss_in_a_browser():
-    pytest.skip("T41 needs Chromium driving the portal (branch portal) over tickets "
-                "(branch tickets); the API side of it (JSON, nosniff, CSP on every "
-                "answer) is T45")
+    pytest.skip("T41 runs in the browser suite (tests/browser.sh, case 'T41: a title "
+                "of <img src=x onerror=alert(1)> ...' of tests/browser/portal.test.mjs), "
+                "which drives Chromium; the API side (JSON, nosniff, CSP on every answer) "
+                "is T45")
 
 
 # ---------------------------------------------------------------- T42
@@ -292,7 +293,8 @@ def test_t45_library_pages_carry_no_input(daemon):
 
 def test_t46_framing_blocked_in_a_browser(daemon):
     """The header half: frame-ancestors 'none' on every answer is asserted
-    by T45. The browser half needs Chromium (branch portal's harness)."""
+    by T45. The browser half is in the browser suite (Chromium)."""
     assert "frame-ancestors 'none'" in daemon.get("/").headers["Content-Security-Policy"]
-    pytest.skip("T46 needs Chromium framing the portal from another loopback origin "
-                "(the browser harness of branch portal); the header is asserted by T45")
+    pytest.skip("T46's browser half runs in the browser suite (tests/browser.sh, case "
+                "'T46: a page of another loopback origin cannot frame the portal' of "
+                "tests/browser/portal.test.mjs); the header is asserted here and by T45")

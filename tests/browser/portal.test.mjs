@@ -9,11 +9,13 @@
  * référent sees the reply and not the note, sees the ticket disappear when
  * hiding closed tickets and come back when showing them, adds information
  * (which reopens it) and prints it. Plus: a hostile title shown as text with
- * no dialog, the login errors, the language switch, session expiry, tokens,
+ * no dialog (T41), the portal refused inside a frame of another origin
+ * (T46), the login errors, the language switch, session expiry, tokens,
  * the admins' reports entry, phone width, labels and contrast on every page.
  * Every page gets a screenshot in GIDHD_SCREENSHOTS.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -493,7 +495,7 @@ async function run() {
 		await audit(rp, 'Mes tickets');
 	});
 
-	await test('a title of <img src=x onerror=alert(1)> is shown as text and no dialog opens', async () => {
+	await test('T41: a title of <img src=x onerror=alert(1)> is shown as text and no dialog opens', async () => {
 		await goto(rp, '#/new');
 		await rp.check('#queue-autres');
 		await rp.fill('#new-title', XSS_TITLE);
@@ -821,6 +823,43 @@ async function run() {
 		assert(audits.length >= 8, `pages audited: ${audits.map((a) => a.name)}`);
 		assert(bad.length === 0, bad.map((a) => `${a.name}: ${a.problems.slice(0, 5).join('; ')}`).join('\n'));
 	});
+
+	/*
+	 * T46: the portal framed by a page of another loopback origin (a
+	 * server of this script's own on another port) must not render there.
+	 * The same page also frames a page of its own origin, which does load:
+	 * frames work there, so a portal without frame-ancestors would show.
+	 * A browser of its own, so that the refusal's CSP message is not
+	 * counted as one of the run's.
+	 */
+	await test('T46: a page of another loopback origin cannot frame the portal', async () => {
+		const server = http.createServer((req, res) => {
+			res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+			res.end(req.url === '/control' ? '<p id="control-text">control</p>' :
+			    `<iframe id="portal" src="${BASE}"></iframe><iframe id="control" src="/control"></iframe>`);
+		});
+		await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const framer = `http://127.0.0.1:${server.address().port}/`;
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gidhd-chromium-framer-'));
+		const context = await chromium.launchPersistentContext(dir, {
+			executablePath: CHROMIUM, headless: true, args: ARGS,
+		});
+		try {
+			const page = context.pages()[0] || await context.newPage();
+			await page.goto(framer, { waitUntil: 'load' });
+			const control = await (await page.$('#control')).contentFrame();
+			assert(control && await control.$('#control-text'), 'the control frame loaded');
+			const portal = await (await page.$('#portal')).contentFrame();
+			/* Chromium puts its error page where a refused frame would be. */
+			assert(portal && !portal.url().startsWith(BASE),
+			    `the portal loaded inside the frame (${portal && portal.url()})`);
+			assertEq(await portal.$('#main'), null, 'no portal content in the frame');
+		} finally {
+			await context.close().catch(() => {});
+			fs.rmSync(dir, { recursive: true, force: true });
+			server.close();
+		}
+	}, { independent: true });
 
 	await test('no dialog, no Content-Security-Policy violation, no script error in the whole run', async () => {
 		const short = (list) => list.slice(0, 5).map((x) => x.slice(0, 160)).join(' | ');
