@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import signal
+import subprocess
 import threading
 import time
 import uuid
@@ -247,10 +248,78 @@ def test_t61_concurrent_numbering(daemon, stack):
                "'T61 %s %%'" % run) == [["200", "200"]]
 
 
-def test_t62_connection_killed_mid_transaction():
-    pytest.skip("T62 needs a test-only delay hook inside the ticket transaction "
-                "(none is built into the daemon) to KILL its connection at a known "
-                "point; T58 kills MariaDB itself mid-load instead")
+def test_t62_connection_killed_mid_transaction(make_daemon, stack):
+    """The daemon's connection is KILLed while its creating transaction
+    waits at a known point: instead of a test-only delay hook in the
+    daemon, an admin session holds the row of the kept counts that a
+    creation updates near its end (after the ticket, its first article and
+    history are written), so the request waits there; the connection
+    waiting on it is killed. The request gets 503 with Retry-After, the
+    database holds nothing of it, and the retry with the same
+    Idempotency-Key makes exactly one ticket."""
+    d = make_daemon({"server": {"workers": "1"}})
+    s = login_or_skip(d, "j.elfassi")
+    needs(d, "POST", "/api/v1/tickets")
+    queue = first_queue(s)
+    run = uuid.uuid4().hex[:8]
+    # The counts row of (queue, priority 4, open) exists once one such ticket does.
+    r = api(s, "POST", "/api/v1/tickets", json={"title": "T62 first %s" % run, "queue": queue,
+                                                "priority": 4, "body": "first"})
+    assert r.status_code == 201, r.text
+    qid = sql(stack, "SELECT id FROM queues WHERE code = '%s'" % queue)[0][0]
+    holder = subprocess.Popen(
+        ["mariadb", "--no-defaults", "-S", stack.db.socket, "-uroot", "-N", "-B",
+         stackmod.DB_NAME], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True)
+    title = "T62 killed %s" % run
+    key = "t62-%s" % run
+    body = {"title": title, "queue": queue, "priority": 4, "body": "killed mid-transaction"}
+    answer = {}
+    try:
+        holder.stdin.write("BEGIN;\nSELECT n FROM ticket_counts WHERE queue_id = %s AND "
+                           "priority_id = 4 AND closed = 0 FOR UPDATE;\n" % qid)
+        holder.stdin.flush()
+        assert wait_for(lambda: sql(stack, "SELECT COUNT(*) FROM information_schema.INNODB_TRX"
+                                    " WHERE trx_rows_locked > 0") != [["0"]]), \
+            "the admin session did not take the row"
+
+        def create():
+            answer["r"] = api(s, "POST", "/api/v1/tickets", json=body,
+                              headers={"Idempotency-Key": key}, timeout=30)
+
+        t = threading.Thread(target=create)
+        t.start()
+        waiting = wait_for(lambda: sql(
+            stack, "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '%s'"
+            " AND INFO LIKE 'INSERT INTO ticket_counts%%'" % stackmod.DB_USER))
+        assert waiting, "the creation never reached the kept counts"
+        # Mid-transaction: the ticket row is written but not committed.
+        assert sql(stack, "SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED; "
+                   "SELECT COUNT(*) FROM tickets WHERE title = '%s'" % title) == [["1"]]
+        sql(stack, "KILL CONNECTION %s" % waiting[0][0])
+        t.join(30)
+        assert not t.is_alive()
+    finally:
+        holder.stdin.write("ROLLBACK;\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    r = answer["r"]
+    assert r.status_code == 503, (r.status_code, r.text)
+    assert r.json()["error"]["code"] == "unavailable"
+    assert r.headers.get("Retry-After")
+    # Nothing of the request was kept: no ticket, no article, no history.
+    assert sql(stack, "SELECT COUNT(*) FROM tickets WHERE title = '%s'" % title) == [["0"]]
+    assert sql(stack, "SELECT COUNT(*) FROM articles WHERE body = 'killed mid-transaction'") \
+        == [["0"]]
+    # The same key again: one ticket, whole (no auto-reconnect replayed anything).
+    r2 = api(s, "POST", "/api/v1/tickets", json=body, headers={"Idempotency-Key": key})
+    assert r2.status_code == 201, r2.text
+    r3 = api(s, "POST", "/api/v1/tickets", json=body, headers={"Idempotency-Key": key})
+    assert r3.status_code in (200, 201) and \
+        r3.json()["ticket"]["number"] == r2.json()["ticket"]["number"]
+    assert sql(stack, "SELECT COUNT(*) FROM tickets WHERE title = '%s'" % title) == [["1"]]
+    t2 = api(s, "GET", "/api/v1/tickets/" + r2.json()["ticket"]["number"]).json()["ticket"]
+    assert t2["articles"][0]["body"] == "killed mid-transaction"
 
 
 # ---------------------------------------------------------------- T63-T66
