@@ -25,6 +25,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "maintenance.h"
 #include "server.h"
 #include "static.h"
 #include "worker.h"
@@ -120,6 +121,7 @@ server_run(void)
 	server_workers = xcalloc((size_t)cfg.workers, sizeof(*server_workers));
 	for (i = 0; i < cfg.workers; i++)
 		worker_start(&server_workers[i], i, fd);
+	maintenance_start();
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	log_info("listening on %s:%d with %d workers", cfg.listen_host,
 	    cfg.listen_port, cfg.workers);
@@ -133,6 +135,7 @@ server_run(void)
 	close(fd);
 	for (i = 0; i < cfg.workers; i++)
 		worker_join(&server_workers[i]);
+	maintenance_stop();
 	free(server_workers);
 	server_workers = NULL;
 	for (i = 0; i < 3; i++)

@@ -23,7 +23,6 @@
 #include "directory.h"
 #include "json.h"
 #include "log.h"
-#include "maintenance.h"
 #include "router.h"
 #include "util.h"
 #include "worker.h"
@@ -145,16 +144,6 @@ worker_stop_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED, void *arg)
 	evtimer_add(w->drain_ev, &tv);
 }
 
-/* Periodic housekeeping: purge expired rows (one worker does it). */
-static void
-worker_tick_cb(evutil_socket_t fd HD_UNUSED, short ev HD_UNUSED, void *arg)
-{
-	struct worker	*w = arg;
-
-	if (!w->stopping)
-		maintenance_run(w->db);
-}
-
 static void *
 worker_main(void *arg)
 {
@@ -214,7 +203,6 @@ worker_http_new(struct event_base *base, struct worker *w)
 void
 worker_start(struct worker *w, int id, int listen_fd)
 {
-	struct timeval	tick = { 60, 0 };
 	int		fd;
 
 	w->id = id;
@@ -238,9 +226,6 @@ worker_start(struct worker *w, int id, int listen_fd)
 	    worker_accept_error_cb);
 	w->stop_ev = event_new(w->base, -1, 0, worker_stop_cb, w);
 	w->drain_ev = evtimer_new(w->base, worker_drain_cb, w);
-	w->tick_ev = event_new(w->base, -1, EV_PERSIST, worker_tick_cb, w);
-	if (id == 0)
-		evtimer_add(w->tick_ev, &tick);
 	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
 		fatalx("pthread_create failed");
 }
@@ -257,7 +242,6 @@ worker_join(struct worker *w)
 	pthread_join(w->thread, NULL);
 	event_free(w->stop_ev);
 	event_free(w->drain_ev);
-	event_free(w->tick_ev);
 	event_free(w->accept_ev);
 	event_base_free(w->base);
 	pthread_mutex_destroy(&w->metrics.lock);

@@ -48,7 +48,6 @@ struct worker {
 	struct evhttp_bound_socket	*bound;
 	struct event			*stop_ev;
 	struct event			*drain_ev;
-	struct event			*tick_ev;
 	struct event			*accept_ev;	/* resumes a paused listener */
 	int64_t				 accept_warned_us;
 	struct db			*db;
