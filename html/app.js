@@ -9,7 +9,7 @@
 import { api, setCsrfToken, setExpiredHandler, ApiError } from './api.js';
 import { h, message } from './dom.js';
 import { t, getLang, setLang, storedLang } from './i18n.js';
-import { session, isAgent, isAdmin, isReferent, roleLabels, loadReference, errorText } from './state.js';
+import { session, isAgent, isAdmin, isReferent, roleLabels, loadReference, errorText, setLimits } from './state.js';
 import { renderLogin } from './view-login.js';
 import { renderTickets } from './view-tickets.js';
 import { renderNewTicket } from './view-new.js';
@@ -166,6 +166,7 @@ function showLogin() {
 async function afterLogin(reply) {
 	session.user = reply.user;
 	setCsrfToken(reply.csrf_token);
+	setLimits(reply.limits);
 	if (reply.user.lang && reply.user.lang !== getLang()) {
 		setLang(reply.user.lang);
 	} else if (!reply.user.lang) {
@@ -290,6 +291,7 @@ async function boot() {
 		const me = await api('GET', '/me', { noExpiry: true });
 		session.user = me.user;
 		setCsrfToken(me.csrf_token);
+		setLimits(me.limits);
 		if (me.user.lang)
 			setLang(me.user.lang);
 		drawFooter();

@@ -10,8 +10,16 @@ import { t, has, getLang } from './i18n.js';
 export const session = { user: null };
 export const ref = { queues: [], priorities: [], states: [], agents: null, organisations: null };
 
-/* The largest attachment accepted, as the daemon's default [tickets] limit. */
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+/*
+ * The sizes the daemon accepts ([tickets] in its configuration), from the
+ * replies of POST /session and GET /me; its defaults until then.
+ */
+export const limits = { maxUpload: 10 * 1024 * 1024 };
+
+export function setLimits(l) {
+	if (l && Number.isInteger(l.max_attachment_size))
+		limits.maxUpload = l.max_attachment_size;
+}
 
 function roles() {
 	return (session.user && session.user.roles) || [];

@@ -7,7 +7,7 @@
 import { upload } from './api.js';
 import { h, fmtDate, fmtSize, fmtNum, uid, message } from './dom.js';
 import { t, tn } from './i18n.js';
-import { queueName, priorityName, stateName, MAX_UPLOAD_BYTES } from './state.js';
+import { queueName, priorityName, stateName, limits } from './state.js';
 
 export function stateBadge(state) {
 	const type = (state && state.type) || 'open';
@@ -118,9 +118,9 @@ export function attachmentPicker(idPrefix) {
 	input.addEventListener('change', () => {
 		errors.replaceChildren();
 		for (const f of input.files) {
-			if (f.size > MAX_UPLOAD_BYTES) {
+			if (f.size > limits.maxUpload) {
 				errors.append(message('error', t('attach.toobig', {
-					name: f.name, size: fmtSize(f.size), max: fmtSize(MAX_UPLOAD_BYTES)
+					name: f.name, size: fmtSize(f.size), max: fmtSize(limits.maxUpload)
 				})));
 			} else if (f.size === 0) {
 				errors.append(message('error', t('attach.empty', { name: f.name })));
@@ -134,7 +134,7 @@ export function attachmentPicker(idPrefix) {
 
 	const el = h('div', { class: 'field attachments' },
 	    h('label', { for: inputId }, t('attach.label')),
-	    h('p', { class: 'hint', id: hintId }, t('attach.hint', { max: fmtSize(MAX_UPLOAD_BYTES) })),
+	    h('p', { class: 'hint', id: hintId }, t('attach.hint', { max: fmtSize(limits.maxUpload) })),
 	    input, errors, list);
 	return {
 		el,

@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "audit.h"
+#include "conf.h"
 #include "db.h"
 #include "directory.h"
 #include "json.h"
@@ -47,15 +48,25 @@ api_session_count(struct hd_req *r, int outcome, bool ldap_error)
 	pthread_mutex_unlock(&r->w->metrics.lock);
 }
 
-/* {"user": USER, "csrf_token": csrf or null} with status. */
+/*
+ * {"user": USER} with status; for the login and GET /me (with_csrf), what
+ * the portal keeps too: "csrf_token" (csrf or null) and "limits", the
+ * configured sizes it checks before sending, so that it refuses what the
+ * daemon would refuse, whatever the install.
+ */
 static void
 api_session_reply_user(struct hd_req *r, int status, const struct user *u,
     const char *csrf, bool with_csrf)
 {
-	cJSON	*o = cJSON_CreateObject();
+	cJSON	*o = cJSON_CreateObject(), *limits;
 
 	cJSON_AddItemToObject(o, "user", user_to_json(u));
 	if (with_csrf) {
+		limits = cJSON_AddObjectToObject(o, "limits");
+		cJSON_AddNumberToObject(limits, "max_attachment_size",
+		    (double)cfg.tickets_max_attachment_size);
+		cJSON_AddNumberToObject(limits, "max_article_size",
+		    (double)cfg.tickets_max_article_size);
 		if (csrf != NULL && *csrf != '\0')
 			cJSON_AddStringToObject(o, "csrf_token", csrf);
 		else

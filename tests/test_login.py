@@ -71,7 +71,9 @@ def test_login_answer_and_session(d, stack):
     r = post_login(d, "a.benali")
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == {"user", "csrf_token"}
+    assert set(body) == {"user", "csrf_token", "limits"}
+    # The portal checks sizes against these: the daemon's [tickets] defaults here.
+    assert body["limits"] == {"max_attachment_size": 10485760, "max_article_size": 65536}
     u = body["user"]
     assert set(u) == USER_KEYS
     assert u["login"] == "a.benali"
@@ -89,10 +91,22 @@ def test_login_answer_and_session(d, stack):
     assert me.status_code == 200
     assert me.json()["user"] == u
     assert me.json()["csrf_token"] == body["csrf_token"]
+    assert me.json()["limits"] == body["limits"]
     rows = sql(stack, "SELECT u.dn, o.name, u.last_login IS NOT NULL FROM users u"
                " JOIN organisations o ON o.id = u.organisation_id"
                " WHERE u.login = 'a.benali'")
     assert rows == [["uid=a.benali," + PEOPLE, "TP Rabat", "1"]]
+
+
+def test_limits_follow_the_configuration(make_daemon):
+    """GET /me and the login give the configured sizes, not the defaults."""
+    d2 = make_daemon({"tickets": {"max_attachment_size": "2048",
+                                  "max_article_size": "4096"}})
+    r = post_login(d2, "a.benali")
+    assert r.status_code == 200, r.text
+    assert r.json()["limits"] == {"max_attachment_size": 2048, "max_article_size": 4096}
+    me = requests.get(d2.url + "/api/v1/me", cookies=r.cookies, timeout=10)
+    assert me.json()["limits"] == r.json()["limits"]
 
 
 def test_special_password_and_accents(d):
