@@ -4,7 +4,8 @@
  * object without duplicate keys, not deeper than JSON_MAX_DEPTH, with
  * valid UTF-8 and no NUL in keys and strings; an integer the getter
  * returns is exactly the number that was sent; printing an accepted
- * object and parsing it again is accepted too.
+ * object and parsing it again is accepted too, and json_write prints it
+ * byte for byte as cJSON does.
  */
 #include "helpdesk.h"
 
@@ -79,8 +80,9 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const none[] = { NULL };
-	const char	*why, *bad;
+	const char	*why, *bad, *written;
 	char		*printed;
+	size_t		 written_len;
 	cJSON		*o, *again;
 
 	o = json_parse_object((const char *)data, size, &why);
@@ -94,8 +96,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bad = NULL;
 	FUZZ_CHECK(json_check_keys(o, none, &bad) == (o->child != NULL ? -1 : 0));
 	FUZZ_CHECK(o->child == NULL || bad == o->child->string);
-	/* Our own output is always acceptable input. */
+	/*
+	 * Our own output is always acceptable input, and json_write (every
+	 * reply and log line) writes exactly what cJSON's printer does.
+	 */
 	if ((printed = cJSON_PrintUnformatted(o)) != NULL) {
+		written = json_write(o, &written_len);
+		FUZZ_CHECK(written_len == strlen(printed));
+		FUZZ_CHECK(memcmp(written, printed, written_len) == 0);
 		again = json_parse_object(printed, strlen(printed), &why);
 		FUZZ_CHECK(again != NULL);
 		cJSON_Delete(again);

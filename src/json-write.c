@@ -103,7 +103,8 @@ json_same_double(double a, double b)
 /*
  * A number as cJSON prints it: integers that fit an int as such (done
  * here without printf), otherwise %1.15g, or %1.17g when 15 digits do not
- * give the same double back; NaN and infinities as null.
+ * give the same double back; NaN and infinities as null. Negative zero
+ * goes through %g, which keeps its sign as cJSON does ("-0").
  */
 static void
 json_out_number(struct json_out *o, const cJSON *item)
@@ -118,7 +119,7 @@ json_out_number(struct json_out *o, const cJSON *item)
 		json_out_add(o, "null", 4);
 		return;
 	}
-	if (d == (double)item->valueint) {
+	if (d == (double)item->valueint && !(d == 0 && signbit(d))) {
 		v = item->valueint;
 		p = num + sizeof(num);
 		do {
