@@ -16,17 +16,6 @@
 #include "router.h"
 #include "util.h"
 
-static void
-free_query(struct hd_req *r)
-{
-	int	i;
-
-	for (i = 0; i < r->nquery; i++) {
-		free(r->query[i].key);
-		free(r->query[i].value);
-	}
-	r->nquery = 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -42,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&r, 0, sizeof(r));
 	if (request_parse_query(&r, qs, &why) != 0) {
 		FUZZ_CHECK(why != NULL);
-		free_query(&r);
+		request_free_query(&r);
 		free(qs);
 		return (0);
 	}
@@ -71,9 +60,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(strcmp(r.query[i].key, r2.query[i].key) == 0);
 		FUZZ_CHECK(strcmp(r.query[i].value, r2.query[i].value) == 0);
 	}
-	free_query(&r2);
+	request_free_query(&r2);
 	evbuffer_free(b);
-	free_query(&r);
+	request_free_query(&r);
 	free(qs);
 	return (0);
 }

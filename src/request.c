@@ -126,6 +126,18 @@ request_decode(const char *s, size_t len)
 	return (out);
 }
 
+void
+request_free_query(struct hd_req *r)
+{
+	int	i;
+
+	for (i = 0; i < r->nquery; i++) {
+		free(r->query[i].key);
+		free(r->query[i].value);
+	}
+	r->nquery = 0;
+}
+
 int
 request_parse_query(struct hd_req *r, const char *qs, const char **why)
 {

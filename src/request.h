@@ -34,6 +34,8 @@ const char	*request_query(struct hd_req *, const char *);
  * no NUL, valid UTF-8, no duplicate names. Returns -1 with a reason.
  */
 int		 request_parse_query(struct hd_req *, const char *, const char **);
+/* Free what request_parse_query put in r->query. */
+void		 request_free_query(struct hd_req *);
 /* Check every query name against a NULL-terminated list; -1 and *bad if not. */
 int		 request_query_allowed(struct hd_req *, const char *const *,
 		     const char **);

@@ -341,7 +341,6 @@ router_dispatch_cb(struct evhttp_request *req, void *arg)
 	size_t				 dlen;
 	unsigned			 allowed;
 	char				 allow[64];
-	int				 i;
 
 	if (router_boot_id == 0)
 		util_random_bytes(&router_boot_id, sizeof(router_boot_id));
@@ -426,10 +425,7 @@ out:
 	router_finish(&r, raw_path);
 	user_free(r.user);
 	explicit_bzero(&r.session, sizeof(r.session));
-	for (i = 0; i < r.nquery; i++) {
-		free(r.query[i].key);
-		free(r.query[i].value);
-	}
+	request_free_query(&r);
 	free(r.path);
 	free(r.pathbuf);
 }

@@ -62,17 +62,6 @@ test_cookie_refused(void **state HD_UNUSED)
 	assert_int_equal(scan("gidhd_session=abc", buf, sizeof(buf), &found), 0);
 }
 
-static void
-free_query(struct hd_req *r)
-{
-	int	i;
-
-	for (i = 0; i < r->nquery; i++) {
-		free(r->query[i].key);
-		free(r->query[i].value);
-	}
-	r->nquery = 0;
-}
 
 static int
 parse_query(struct hd_req *r, const char *qs)
@@ -80,7 +69,7 @@ parse_query(struct hd_req *r, const char *qs)
 	const char	*why;
 	int		 rc;
 
-	free_query(r);
+	request_free_query(r);
 	rc = request_parse_query(r, qs, &why);
 	assert_true(rc == 0 ? why == NULL : why != NULL);
 	return (rc);
@@ -104,7 +93,7 @@ test_query(void **state HD_UNUSED)
 	assert_int_equal(parse_query(&r, "a=%4"), -1);
 	assert_int_equal(parse_query(&r, "a=%ff"), -1);
 	assert_int_equal(parse_query(&r, "%61=1&a=2"), -1);
-	free_query(&r);
+	request_free_query(&r);
 }
 
 int

@@ -13,7 +13,7 @@ import time
 
 from hostile import (Background, SHORT_TIMEOUT, assert_p99_within_2x, connect,
                      measure_under_load, watch_closes,
-                     fd_count, latencies, raise_nofile, request, rss_kb, statuses,
+                     fd_count, latencies, raise_nofile, raw, request, rss_kb, statuses,
                      wait_for)
 
 BIG = 8 << 20
@@ -70,29 +70,13 @@ def test_fault_pipelining(make_daemon):
             ("GET", "/healthz?a=1&a=2", 400)] * 10
     data = b"".join(request(m, p, close=False) for m, p, _ in plan)
     data += request("GET", "/healthz", close=True)
-    s = connect(d, timeout=10)
-    s.sendall(data)
-    answer = b""
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        answer += b
-    s.close()
+    answer = raw(d, data, timeout=10)
     assert statuses(answer) == [want for _, _, want in plan] + [200]
     # A malformed request in the middle: what came before is answered in
     # order, the connection ends there, nothing after it runs.
     data = (request("GET", "/healthz", close=False) + b"BROKEN\r\n\r\n" +
             request("GET", "/nope", close=False))
-    s = connect(d, timeout=10)
-    s.sendall(data)
-    answer = b""
-    while True:
-        b = s.recv(65536)
-        if not b:
-            break
-        answer += b
-    s.close()
+    answer = raw(d, data, timeout=10)
     assert statuses(answer) == [200, 400], answer[-300:]
     assert wait_for(lambda: fd_count(pid) <= fds0 + 2, timeout=10)
     assert d.stop() == 0
