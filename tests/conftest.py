@@ -80,19 +80,24 @@ def pytest_sessionfinish(session, exitstatus):
 
 # ---------------------------------------------------------------- the stack
 
+def stack_open(private_dir):
+    """The running stack (scripts/check's, GIDHD_STACK_DIR), or one of our
+    own started in private_dir. Returns (stack, own): own is the stack the
+    caller must bring down, None when it is scripts/check's."""
+    d = os.environ.get("GIDHD_STACK_DIR")
+    if d and os.path.exists(os.path.join(d, "stack.json")):
+        return stackmod.Stack.load(d), None
+    ldifs = [DEMO_LDIF]
+    if os.path.exists(TEST_LDIF):
+        ldifs.append(TEST_LDIF)
+    st = stackmod.Stack(private_dir).up(ldifs)
+    return st, st
+
+
 @pytest.fixture(scope="session")
 def stack():
     """The running stack (started by scripts/check), or one of our own."""
-    own = None
-    d = os.environ.get("GIDHD_STACK_DIR")
-    if d and os.path.exists(os.path.join(d, "stack.json")):
-        st = stackmod.Stack.load(d)
-    else:
-        d = os.path.join(BUILDDIR, "tests", "stack")
-        ldifs = [DEMO_LDIF]
-        if os.path.exists(TEST_LDIF):
-            ldifs.append(TEST_LDIF)
-        st = own = stackmod.Stack(d).up(ldifs)
+    st, own = stack_open(os.path.join(BUILDDIR, "tests", "stack"))
     try:
         migrate(st)
     except BaseException:

@@ -136,18 +136,9 @@ def main():
     if pwdir is None:
         skip_all("playwright-core is not installed and npm could not install it")
 
-    own = None
-    d = os.environ.get("GIDHD_STACK_DIR")
-    if d and os.path.exists(os.path.join(d, "stack.json")):
-        st = stackmod.Stack.load(d)
-    else:
-        d = os.path.join(BUILDDIR, "tests", "browser-stack")
-        ldifs = [os.path.join(SRCDIR, "etc", "demo", "directory.ldif")]
-        extra = os.path.join(SRCDIR, "tests", "data", "directory-test.ldif")
-        if os.path.exists(extra):
-            ldifs.append(extra)
-        log("starting a private stack in %s" % d)
-        st = own = stackmod.Stack(d).up(ldifs)
+    st, own = conftest.stack_open(os.path.join(BUILDDIR, "tests", "browser-stack"))
+    if own is not None:
+        log("started a private stack in %s" % own.dir)
     daemon = None
     nodir = None
     try:
